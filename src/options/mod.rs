@@ -1,0 +1,24 @@
+//! `HttpRequestOptions` and its parts: the types, the camelCase JSON form, and validation.
+//!
+//! Validation happens on the caller's thread before anything is queued: every invalid value
+//! is a 401 `HttpError` whose message names the field.
+mod json;
+mod types;
+mod validate;
+
+pub use types::*;
+
+use crate::error::HttpError;
+
+impl HttpRequestOptions {
+    /// The OpenHarmony JSON form, camelCase keys as in the spec (`{"method":"POST","extraData":…}`).
+    /// Unknown keys are ignored; a key of the wrong type is a 401 error naming the key.
+    pub fn from_json(json: &str) -> Result<HttpRequestOptions, HttpError> {
+        json::parse(json)
+    }
+
+    /// Checks every field's value (ranges, enumerations, shapes); a 401 error names the field.
+    pub fn validate(&self) -> Result<(), HttpError> {
+        validate::check(self)
+    }
+}
