@@ -7,10 +7,58 @@
 //! One process-wide reactor thread owns a curl multi handle and every transfer; requests are
 //! configured on the caller's thread, run on the reactor, and report back through channels.
 //! A failed transfer's error code is `2300000 + CURLcode`, exactly.
+//!
+//! ```no_run
+//! let http = ohos_http::create_http();
+//! let resp = http.request("http://127.0.0.1:18080/get", None).unwrap();
+//! println!("{} {:?}", resp.response_code, resp.result);
+//! ```
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod events;
 pub mod options;
+mod reactor;
+mod request;
+pub mod response;
+mod transfer;
 
 pub use error::HttpError;
+pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;
+pub use reactor::{configure, ReactorConfig};
+pub use request::{HttpRequest, ResponseFuture};
+pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};
+
+/// Creates a request task (`http.createHttp()`).
+pub fn create_http() -> HttpRequest {
+    HttpRequest::new()
+}
+
+/// What the build found about the linked libcurl.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// libcurl version `build.rs` checked ("bundled" with the `bundled-curl` feature).
+    pub curl_version: &'static str,
+    /// Features `curl-config --features` reported, space-separated.
+    pub curl_features: &'static str,
+}
+
+/// The libcurl version and features recorded at build time (see `curl-config/`).
+pub fn build_info() -> BuildInfo {
+    BuildInfo {
+        curl_version: env!("OHOS_HTTP_BUILD_CURL_VERSION"),
+        curl_features: env!("OHOS_HTTP_BUILD_CURL_FEATURES"),
+    }
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}

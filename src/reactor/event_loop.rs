@@ -1,0 +1,179 @@
+//! The reactor thread's loop: drain commands -> admit by priority under the cap -> perform ->
+//! completions -> poll (woken by `curl_multi_wakeup`). With nothing to do it blocks on the
+//! command channel.
+use super::command::Command;
+use super::finish;
+use super::queue::AdmissionQueue;
+use super::ReactorConfig;
+use crate::error::HttpError;
+use crate::transfer::config::Prepared;
+use crate::transfer::Collector;
+use crossbeam_channel::{Receiver, Sender};
+use curl::multi::{Easy2Handle, Multi, MultiWaker};
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{fence, AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Longest single wait in poll while transfers run (curl's own timeout is usually shorter).
+const MAX_POLL: Duration = Duration::from_secs(1);
+
+struct Loop {
+    /// Running transfers by id. Declared before `multi` so the handles drop first.
+    active: HashMap<u64, Easy2Handle<Collector>>,
+    queue: AdmissionQueue,
+    multi: Multi,
+    rx: Receiver<Command>,
+    polling: Arc<AtomicBool>,
+    max_active: usize,
+}
+
+/// Runs the reactor on this thread until every command sender is gone.
+pub(super) fn run(rx: Receiver<Command>, polling: Arc<AtomicBool>, ready: Sender<Result<MultiWaker, HttpError>>) {
+    let mut multi = Multi::new();
+    let mut state = ReactorConfig::default();
+    if let Err(e) = apply_limits(&mut multi, &state) {
+        let _ = ready.send(Err(HttpError::internal(format!("cannot configure the multi handle: {e}"))));
+        return;
+    }
+    let _ = ready.send(Ok(multi.waker()));
+    let mut lp = Loop {
+        active: HashMap::new(),
+        queue: AdmissionQueue::default(),
+        multi,
+        rx,
+        polling,
+        max_active: state.max_active_transfers,
+    };
+    // A bug in the loop itself must not leave callers waiting: unwinding drops every handle,
+    // and each Collector's drop sends its consumer an internal error.
+    let outcome = catch_unwind(AssertUnwindSafe(|| lp.run(&mut state)));
+    if let Err(payload) = outcome {
+        eprintln!("ohos-http: reactor stopped after a panic: {}", crate::panic_message(&payload));
+    }
+}
+
+fn apply_limits(multi: &mut Multi, c: &ReactorConfig) -> Result<(), curl::MultiError> {
+    multi.pipelining(false, true)?;
+    multi.set_max_host_connections(c.max_host_connections)?;
+    multi.set_max_total_connections(c.max_total_connections)?;
+    multi.set_max_connects(c.max_cached_connections)?;
+    Ok(())
+}
+
+impl Loop {
+    fn run(&mut self, config: &mut ReactorConfig) {
+        loop {
+            if self.active.is_empty() && self.queue.is_empty() {
+                // Idle: block on the channel (no poll, no timer, no CPU).
+                match self.rx.recv() {
+                    Ok(cmd) => self.handle(cmd, config),
+                    Err(_) => return,
+                }
+            }
+            while let Ok(cmd) = self.rx.try_recv() {
+                self.handle(cmd, config);
+            }
+            self.admit();
+            if self.active.is_empty() {
+                continue;
+            }
+            let _ = self.multi.perform();
+            self.collect_done();
+            if self.active.is_empty() || (!self.queue.is_empty() && self.active.len() < self.max_active) {
+                continue;
+            }
+            let timeout = match self.multi.get_timeout() {
+                Ok(Some(t)) => t.min(MAX_POLL),
+                _ => MAX_POLL,
+            };
+            if timeout.is_zero() {
+                continue;
+            }
+            self.polling.store(true, Ordering::SeqCst);
+            // Pairs with `Reactor::send`: either it sees `polling` and wakes us, or we see its
+            // command here and do not sleep.
+            fence(Ordering::SeqCst);
+            if self.rx.is_empty() {
+                let _ = self.multi.poll(&mut [], timeout);
+            }
+            self.polling.store(false, Ordering::SeqCst);
+        }
+    }
+
+    fn handle(&mut self, cmd: Command, config: &mut ReactorConfig) {
+        match cmd {
+            Command::Add(prepared) => {
+                if prepared.easy.get_ref().shared.core.is_destroyed() {
+                    finish::cancelled(prepared.easy);
+                } else {
+                    self.queue.push(prepared);
+                }
+            }
+            Command::Cancel(id) => self.cancel_where(|c| c.shared.id == id),
+            Command::CancelOwner(owner) => self.cancel_where(|c| c.shared.core.id == owner),
+            Command::Unpause(id) => {
+                if let Some(h) = self.active.get(&id) {
+                    // curl may run the write callback inline; its outcome shows up later as
+                    // the transfer's result, so an error here is not fatal.
+                    let _ = h.unpause_write();
+                }
+            }
+            Command::Configure(c) => {
+                let _ = apply_limits(&mut self.multi, &c);
+                self.max_active = c.max_active_transfers;
+                *config = c;
+            }
+        }
+    }
+
+    /// Removes matching transfers (running or waiting) at once and completes them as cancelled.
+    fn cancel_where(&mut self, pred: impl Fn(&Collector) -> bool) {
+        let ids: Vec<u64> = self.active.iter().filter(|(_, h)| pred(h.get_ref())).map(|(id, _)| *id).collect();
+        for id in ids {
+            if let Some(h) = self.active.remove(&id) {
+                if let Ok(easy) = self.multi.remove2(h) {
+                    finish::cancelled(easy);
+                }
+            }
+        }
+        for prepared in self.queue.take_where(|p| pred(p.easy.get_ref())) {
+            finish::cancelled(prepared.easy);
+        }
+    }
+
+    /// Moves waiting transfers into the multi handle while under the cap.
+    fn admit(&mut self) {
+        while self.active.len() < self.max_active {
+            let Some(prepared) = self.queue.pop() else { break };
+            let Prepared { easy, .. } = *prepared;
+            let id = easy.get_ref().shared.id;
+            // On failure the easy handle is dropped and its Collector reports an error.
+            if let Ok(mut h) = self.multi.add2(easy) {
+                let _ = h.set_token(id as usize);
+                self.active.insert(id, h);
+            }
+        }
+    }
+
+    /// Completes every transfer curl reports as done.
+    fn collect_done(&mut self) {
+        let mut done = Vec::new();
+        let active = &self.active;
+        self.multi.messages(|m| {
+            if let Some(h) = m.token().ok().and_then(|t| active.get(&(t as u64))) {
+                if let Some(result) = m.result_for2(h) {
+                    done.push((h.get_ref().shared.id, result));
+                }
+            }
+        });
+        for (id, result) in done {
+            if let Some(h) = self.active.remove(&id) {
+                if let Ok(easy) = self.multi.remove2(h) {
+                    finish::completed(easy, result);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The consumer side of a transfer: runs listeners in order and turns the final message into
+//! the caller's result. Runs on the calling thread (blocking calls) or on the dispatcher
+//! thread (callback and async calls), never on the reactor.
+use crate::error::HttpError;
+use crate::events::Event;
+use crate::options::HttpDataType;
+use crate::reactor::{reactor, Command};
+use crate::response::{type_result, HttpResponse};
+use crate::transfer::{Finished, Msg, TransferShared};
+use serde_json::Value;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Consumes one transfer's messages.
+pub(crate) struct Consumer {
+    shared: Arc<TransferShared>,
+    stream: bool,
+    /// A listener panicked: the transfer was cancelled and fails with this.
+    failure: Option<HttpError>,
+}
+
+impl Consumer {
+    /// A consumer for the transfer behind `shared`.
+    pub(crate) fn new(shared: Arc<TransferShared>, stream: bool) -> Self {
+        Consumer { shared, stream, failure: None }
+    }
+
+    /// Acts on one message; returns the outcome when the transfer is over.
+    pub(crate) fn handle(&mut self, msg: Msg) -> Option<Result<Finished, HttpError>> {
+        match msg {
+            Msg::Headers(map) => self.emit(|l| l.emit_headers(&map)),
+            Msg::Data(chunk) => {
+                let len = chunk.len();
+                self.emit(|l| l.emit(&Event::DataReceive(chunk)));
+                if self.shared.consumed(len) {
+                    if let Ok(r) = reactor() {
+                        let _ = r.send(Command::Unpause(self.shared.id));
+                    }
+                }
+            }
+            Msg::RecvProgress(p) => self.emit(|l| l.emit(&Event::DataReceiveProgress(p))),
+            Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
+            Msg::Done(result) => return Some(self.finish(*result)),
+        }
+        None
+    }
+
+    fn finish(&mut self, result: Result<Finished, HttpError>) -> Result<Finished, HttpError> {
+        let fin = match result {
+            Err(e) => return Err(self.failure.take().unwrap_or(e)),
+            Ok(fin) => fin,
+        };
+        if !fin.headers_sent {
+            self.emit(|l| l.emit_headers(&fin.headers));
+        }
+        if self.stream {
+            self.emit(|l| l.emit(&Event::DataEnd));
+        }
+        match self.failure.take() {
+            Some(f) => Err(f),
+            None => Ok(fin),
+        }
+    }
+
+    /// Runs listeners unless the request was destroyed or a listener already failed; a
+    /// panicking listener fails only this transfer (2300999) and cancels it.
+    fn emit(&mut self, f: impl FnOnce(&crate::events::Listeners)) {
+        if self.failure.is_some() || self.shared.core.is_destroyed() {
+            return;
+        }
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(&self.shared.core.listeners))) {
+            let what = crate::panic_message(&payload);
+            self.failure = Some(HttpError::internal(format!("a listener panicked: {what}")));
+            if let Ok(r) = reactor() {
+                let _ = r.send(Command::Cancel(self.shared.id));
+            }
+        }
+    }
+}
+
+/// Builds the caller's `HttpResponse` from a finished transfer.
+pub(crate) fn into_response(fin: Finished, expect: Option<HttpDataType>, started: Instant) -> HttpResponse {
+    let content_type = fin.headers.get("content-type").and_then(Value::as_str);
+    let (result, result_type) = type_result(fin.body, expect, content_type);
+    let since = |t: Option<Instant>| t.map_or(0.0, |t| t.saturating_duration_since(started).as_secs_f64() * 1000.0);
+    let mut timing = fin.timing;
+    timing.response_header_timing = since(fin.header_done_at);
+    timing.response_body_timing = since(fin.body_done_at.or(fin.header_done_at));
+    timing.total_timing = since(Some(Instant::now()));
+    HttpResponse {
+        result,
+        result_type,
+        response_code: fin.status,
+        header: fin.headers,
+        cookies: fin.cookies,
+        performance_timing: timing,
+        http_version: fin.http_version,
+        from_cache: fin.from_cache,
+    }
+}

@@ -1,0 +1,220 @@
+//! `HttpRequest`: one request task (`createHttp()`): whole-body and stream requests in three
+//! threading models, listeners, and `destroy()`.
+mod consumer;
+pub(crate) mod core;
+mod dispatcher;
+mod future;
+
+pub(crate) use self::core::RequestCore;
+pub use future::ResponseFuture;
+
+use crate::error::{HttpError, INTERNAL_ERROR};
+use crate::events::{Event, EventType, ListenerId};
+use crate::options::HttpRequestOptions;
+use crate::reactor::{reactor, Command};
+use crate::response::HttpResponse;
+use crate::transfer::config::prepare;
+use crate::transfer::{Collector, Finished, Msg, Sink, TransferShared};
+use consumer::{into_response, Consumer};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
+
+/// One HTTP request task, as returned by `create_http()`. `Send + Sync`: share it by reference
+/// or in an `Arc`. Several requests may run on it at once; they share its listeners.
+///
+/// Dropping it without `destroy()` lets its running transfers finish normally (their
+/// callbacks still run); nothing leaks.
+pub struct HttpRequest {
+    core: Arc<RequestCore>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest").field("id", &self.core.id).field("destroyed", &self.core.is_destroyed()).finish()
+    }
+}
+
+impl Default for HttpRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl HttpRequest {
+    /// A new request task (same as `create_http()`).
+    pub fn new() -> Self {
+        HttpRequest { core: Arc::new(RequestCore::new()) }
+    }
+
+    /// Sends a request and blocks until the whole response has arrived. Listeners run on this
+    /// thread, in order: headersReceive, progress events, then this call returns.
+    pub fn request(&self, url: &str, options: Option<HttpRequestOptions>) -> Result<HttpResponse, HttpError> {
+        let started = Instant::now();
+        let expect = options.as_ref().and_then(|o| o.expect_data_type);
+        self.run_blocking(url, options, false).map(|fin| into_response(fin, expect, started))
+    }
+
+    /// Sends a request; `callback` receives the response on the dispatcher thread (never the
+    /// reactor). Listeners run on the dispatcher thread too.
+    pub fn request_with_callback<F>(&self, url: &str, options: Option<HttpRequestOptions>, callback: F)
+    where
+        F: FnOnce(Result<HttpResponse, HttpError>) + Send + 'static,
+    {
+        let started = Instant::now();
+        let expect = options.as_ref().and_then(|o| o.expect_data_type);
+        self.run_with_callback(url, options, false, move |r| callback(r.map(|fin| into_response(fin, expect, started))));
+    }
+
+    /// Sends a request; the `Future` resolves with the response on any executor. Dropping the
+    /// future before it resolves cancels the transfer.
+    pub fn request_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<HttpResponse> {
+        let (mut fut, completer) = ResponseFuture::pair();
+        let started = Instant::now();
+        let expect = options.as_ref().and_then(|o| o.expect_data_type);
+        if let Some(id) = self.run_with_callback(url, options, false, move |r| {
+            completer.complete(r.map(|fin| into_response(fin, expect, started)))
+        }) {
+            fut.set_transfer(id);
+        }
+        fut
+    }
+
+    /// Sends a request whose body arrives only through `DataReceive` events (no `maxLimit`),
+    /// and blocks until it ends; returns the response code. Listeners run on this thread:
+    /// headersReceive, dataReceive and progress in arrival order, then dataEnd.
+    pub fn request_in_stream(&self, url: &str, options: Option<HttpRequestOptions>) -> Result<u32, HttpError> {
+        self.run_blocking(url, options, true).map(|fin| fin.status)
+    }
+
+    /// Stream request; `callback` receives the response code on the dispatcher thread, after
+    /// every event of the transfer.
+    pub fn request_in_stream_with_callback<F>(&self, url: &str, options: Option<HttpRequestOptions>, callback: F)
+    where
+        F: FnOnce(Result<u32, HttpError>) + Send + 'static,
+    {
+        self.run_with_callback(url, options, true, move |r| callback(r.map(|fin| fin.status)));
+    }
+
+    /// Stream request as a `Future` resolving with the response code.
+    pub fn request_in_stream_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<u32> {
+        let (mut fut, completer) = ResponseFuture::pair();
+        if let Some(id) = self.run_with_callback(url, options, true, move |r| completer.complete(r.map(|fin| fin.status))) {
+            fut.set_transfer(id);
+        }
+        fut
+    }
+
+    /// Cancels every running transfer of this request at once (their completions fail with
+    /// 2300042, "aborted by callback"), stops all listeners, and makes later requests on it
+    /// fail with 2300999. Calling it again does nothing. Safe from inside a listener.
+    pub fn destroy(&self) {
+        if self.core.mark_destroyed() {
+            if let Ok(r) = reactor() {
+                let _ = r.send(Command::CancelOwner(self.core.id));
+            }
+            self.core.listeners.clear();
+        }
+    }
+
+    /// True after `destroy()`.
+    pub fn is_destroyed(&self) -> bool {
+        self.core.is_destroyed()
+    }
+
+    /// Adds a listener for `event`; many listeners per type are allowed.
+    pub fn on<F>(&self, event: EventType, listener: F) -> ListenerId
+    where
+        F: Fn(&Event) + Send + Sync + 'static,
+    {
+        self.core.listeners.add(event, false, Arc::new(listener))
+    }
+
+    /// Adds a listener that is removed after its first call.
+    pub fn once<F>(&self, event: EventType, listener: F) -> ListenerId
+    where
+        F: Fn(&Event) + Send + Sync + 'static,
+    {
+        self.core.listeners.add(event, true, Arc::new(listener))
+    }
+
+    /// Removes one listener (`Some(id)`) or all listeners of the type (`None`).
+    pub fn off(&self, event: EventType, listener: Option<ListenerId>) {
+        self.core.listeners.remove(event, listener)
+    }
+
+    /// Runs a transfer and consumes its messages on this thread.
+    fn run_blocking(&self, url: &str, options: Option<HttpRequestOptions>, stream: bool) -> Result<Finished, HttpError> {
+        let (tx, rx) = crossbeam_channel::unbounded::<Msg>();
+        let sink: Sink = Box::new(move |m| {
+            let _ = tx.send(m);
+        });
+        let shared = self.start(url, options, stream, |_| Ok(sink))?;
+        let mut consumer = Consumer::new(shared, stream);
+        loop {
+            let msg = rx.recv().map_err(|_| HttpError::internal("the transfer ended without a result"))?;
+            if let Some(result) = consumer.handle(msg) {
+                return result;
+            }
+        }
+    }
+
+    /// Runs a transfer consumed on the dispatcher; `done` gets the outcome there (also for
+    /// errors found before the transfer started). Returns the transfer id when it started.
+    fn run_with_callback(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        stream: bool,
+        done: impl FnOnce(Result<Finished, HttpError>) + Send + 'static,
+    ) -> Option<u64> {
+        let done = Arc::new(parking_lot::Mutex::new(Some(done)));
+        let on_done = done.clone();
+        let started = self.start(url, options, stream, move |shared| {
+            dispatcher::sink(
+                Consumer::new(shared.clone(), stream),
+                Box::new(move |r| {
+                    if let Some(f) = on_done.lock().take() {
+                        f(r)
+                    }
+                }),
+            )
+        });
+        match started {
+            Ok(shared) => Some(shared.id),
+            Err(e) => {
+                if let Some(f) = done.lock().take() {
+                    dispatcher::call_later(move || f(Err(e)));
+                }
+                None
+            }
+        }
+    }
+
+    /// Validates, configures and submits a transfer. `make_sink` gets the transfer's shared
+    /// state and returns where its messages go.
+    fn start(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        stream: bool,
+        make_sink: impl FnOnce(&Arc<TransferShared>) -> Result<Sink, HttpError>,
+    ) -> Result<Arc<TransferShared>, HttpError> {
+        if self.core.is_destroyed() {
+            return Err(HttpError::new(INTERNAL_ERROR, "Unknown error: the HttpRequest was destroyed"));
+        }
+        let options = options.unwrap_or_default();
+        options.validate()?;
+        let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
+        let shared = TransferShared::new(id, self.core.clone());
+        let sink = make_sink(&shared)?;
+        let collector = Collector::new(shared.clone(), sink, stream);
+        let mut prepared = Box::new(prepare(url, options, collector)?);
+        // From here on the transfer reports exactly one Done, whatever happens to it.
+        prepared.easy.get_mut().arm();
+        reactor()?.submit(prepared)?;
+        Ok(shared)
+    }
+}

@@ -1,0 +1,235 @@
+//! `Collector`: the curl callbacks of one transfer. Runs on the reactor thread; every callback
+//! catches panics (a panic fails this transfer with 2300999, never the reactor).
+use super::message::{Msg, Sink};
+use super::shared::TransferShared;
+use super::upload::Upload;
+use crate::error::HttpError;
+use crate::events::{DataReceiveProgressInfo, DataSendProgressInfo, EventType};
+use crate::response::headers::{HeaderCollector, HeaderLine};
+use curl::easy::{Handler, ReadError, SeekResult, WriteError};
+use std::io::SeekFrom;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The handler of one transfer's easy handle.
+pub(crate) struct Collector {
+    /// State shared with the consumer.
+    pub shared: Arc<TransferShared>,
+    sink: Sink,
+    /// Stream mode: the body goes out as `Msg::Data`, nothing is kept.
+    pub stream: bool,
+    /// Whole mode: the body so far.
+    pub body: Vec<u8>,
+    /// Whole mode: the most bytes kept (`maxLimit`).
+    max_limit: Option<u64>,
+    /// The body went over `max_limit` (reported as 2300063).
+    pub exceeded: bool,
+    headers: HeaderCollector,
+    /// Whether `Msg::Headers` was sent for the final response.
+    pub headers_sent: bool,
+    /// When the current response's header block ended.
+    pub header_done_at: Option<Instant>,
+    /// When the last body chunk arrived.
+    pub body_done_at: Option<Instant>,
+    upload: Option<Upload>,
+    last_recv: (u64, u64),
+    last_send: (u64, u64),
+    /// A failure found in a callback (a panic): overrides curl's code.
+    pub failure: Option<HttpError>,
+    /// Resources that must live as long as the easy handle (e.g. a curl_mime).
+    pub keep_alive: Vec<Box<dyn Send>>,
+    done_sent: bool,
+    /// Set once the transfer is handed to the reactor; before that, errors are returned to
+    /// the caller directly and dropping the collector sends nothing.
+    armed: bool,
+}
+
+impl Collector {
+    /// A collector for a transfer.
+    pub(crate) fn new(shared: Arc<TransferShared>, sink: Sink, stream: bool) -> Self {
+        Collector {
+            shared,
+            sink,
+            stream,
+            body: Vec::new(),
+            max_limit: None,
+            exceeded: false,
+            headers: HeaderCollector::default(),
+            headers_sent: false,
+            header_done_at: None,
+            body_done_at: None,
+            upload: None,
+            last_recv: (0, 0),
+            last_send: (0, 0),
+            failure: None,
+            keep_alive: Vec::new(),
+            done_sent: false,
+            armed: false,
+        }
+    }
+
+    /// Keeps at most `limit` body bytes (whole mode); more fails the transfer with 2300063.
+    pub(crate) fn set_max_limit(&mut self, limit: u64) {
+        self.max_limit = Some(limit);
+    }
+
+    /// Size of the request body, when there is one.
+    pub(crate) fn upload_len(&self) -> Option<u64> {
+        self.upload.as_ref().map(Upload::len)
+    }
+
+    /// Sets the request body read through the read callback.
+    pub(crate) fn set_upload(&mut self, upload: Upload) {
+        self.upload = Some(upload);
+    }
+
+    /// Arms the drop guard: from now on the consumer is owed one `Done`.
+    pub(crate) fn arm(&mut self) {
+        self.armed = true;
+    }
+
+    /// Disarms the drop guard (the caller reports the error itself).
+    pub(crate) fn disarm(&mut self) {
+        self.armed = false;
+    }
+
+    /// Sends the final message (once).
+    pub(crate) fn send_done(&mut self, outcome: Result<super::Finished, HttpError>) {
+        if !self.done_sent {
+            self.done_sent = true;
+            self.send(Msg::Done(Box::new(outcome)));
+        }
+    }
+
+    /// Sends a message to the consumer.
+    pub(crate) fn send(&self, msg: Msg) {
+        (self.sink)(msg)
+    }
+
+    /// The final response's headers collected so far.
+    pub(crate) fn headers(&mut self) -> &mut HeaderCollector {
+        &mut self.headers
+    }
+
+    /// Sends the final headers once, if a listener wants them.
+    fn send_headers_once(&mut self) {
+        if self.headers_sent {
+            return;
+        }
+        self.headers_sent = true;
+        if self.shared.core.listeners.wants_headers() {
+            let map = self.headers.map().clone();
+            self.send(Msg::Headers(map));
+        }
+    }
+
+    /// Sends progress events whose values changed (called from curl's progress callback and
+    /// once more at the end with the final counts).
+    pub(crate) fn report_progress(&mut self, dltotal: u64, dlnow: u64, ultotal: u64, ulnow: u64) {
+        let listeners = &self.shared.core.listeners;
+        if (dlnow, dltotal) != self.last_recv && dlnow > 0 && listeners.wants(EventType::DataReceiveProgress) {
+            self.last_recv = (dlnow, dltotal);
+            self.send(Msg::RecvProgress(DataReceiveProgressInfo { receive_size: dlnow, total_size: dltotal }));
+        }
+        if (ulnow, ultotal) != self.last_send && ultotal > 0 && listeners.wants(EventType::DataSendProgress) {
+            self.last_send = (ulnow, ultotal);
+            self.send(Msg::SendProgress(DataSendProgressInfo { send_size: ulnow, total_size: ultotal }));
+        }
+    }
+
+    /// Runs a callback body, turning a panic into this transfer's failure.
+    fn guarded<T>(&mut self, on_panic: T, f: impl FnOnce(&mut Self) -> T) -> T {
+        match catch_unwind(AssertUnwindSafe(|| f(self))) {
+            Ok(v) => v,
+            Err(payload) => {
+                let what = crate::panic_message(&payload);
+                self.failure = Some(HttpError::internal(format!("panic in a curl callback: {what}")));
+                on_panic
+            }
+        }
+    }
+
+    fn on_write(&mut self, data: &[u8]) -> Result<usize, WriteError> {
+        self.send_headers_once();
+        self.body_done_at = Some(Instant::now());
+        if self.stream {
+            if !self.shared.admit(data.len()) {
+                return Err(WriteError::Pause);
+            }
+            self.shared.queued_more(data.len());
+            self.send(Msg::Data(data.to_vec()));
+            return Ok(data.len());
+        }
+        if let Some(limit) = self.max_limit {
+            if self.body.len() as u64 + data.len() as u64 > limit {
+                self.exceeded = true;
+                return Ok(0);
+            }
+        }
+        if self.body.is_empty() {
+            self.reserve_for_content_length();
+        }
+        self.body.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    /// Reserves the whole body at once when the length is announced (no reallocation copies).
+    fn reserve_for_content_length(&mut self) {
+        let announced = self.headers.get("content-length").and_then(|v| v.parse::<u64>().ok());
+        let encoded = self.headers.get("content-encoding").is_some_and(|e| !e.eq_ignore_ascii_case("identity"));
+        if let (Some(len), false) = (announced, encoded) {
+            let cap = self.max_limit.map_or(len, |l| len.min(l));
+            self.body.reserve(cap.min(usize::MAX as u64) as usize);
+        }
+    }
+
+    fn on_header(&mut self, line: &[u8]) -> bool {
+        match self.headers.feed(line) {
+            HeaderLine::Status(_) => self.header_done_at = None,
+            HeaderLine::End => self.header_done_at = Some(Instant::now()),
+            HeaderLine::Field | HeaderLine::Other => {}
+        }
+        true
+    }
+}
+
+impl Drop for Collector {
+    /// Every consumer gets exactly one `Done`, even when a transfer is dropped on a path that
+    /// never completed it (a failed `curl_multi_add_handle`, a reactor that unwinds).
+    fn drop(&mut self) {
+        if self.armed && !self.done_sent {
+            let err = self.failure.take().unwrap_or_else(|| HttpError::internal("the transfer ended without a result"));
+            self.send_done(Err(err));
+        }
+    }
+}
+
+impl Handler for Collector {
+    fn write(&mut self, data: &[u8]) -> Result<usize, WriteError> {
+        self.guarded(Ok(0), |c| c.on_write(data))
+    }
+
+    fn header(&mut self, data: &[u8]) -> bool {
+        self.guarded(false, |c| c.on_header(data))
+    }
+
+    fn read(&mut self, data: &mut [u8]) -> Result<usize, ReadError> {
+        self.guarded(Err(ReadError::Abort), |c| Ok(c.upload.as_mut().map_or(0, |u| u.read(data))))
+    }
+
+    fn seek(&mut self, whence: SeekFrom) -> SeekResult {
+        self.guarded(SeekResult::Fail, |c| match c.upload.as_mut().map(|u| u.seek(whence)) {
+            Some(true) => SeekResult::Ok,
+            Some(false) => SeekResult::Fail,
+            None => SeekResult::CantSeek,
+        })
+    }
+
+    fn progress(&mut self, dltotal: f64, dlnow: f64, ultotal: f64, ulnow: f64) -> bool {
+        self.guarded(false, |c| {
+            c.report_progress(dltotal as u64, dlnow as u64, ultotal as u64, ulnow as u64);
+            true
+        })
+    }
+}

@@ -1,0 +1,47 @@
+//! What a transfer sends to its consumer (the calling thread or the dispatcher).
+use crate::error::HttpError;
+use crate::events::{DataReceiveProgressInfo, DataSendProgressInfo};
+use crate::response::PerformanceTiming;
+use serde_json::{Map, Value};
+use std::time::Instant;
+
+/// One message from a transfer, in the order the consumer must act on them.
+pub(crate) enum Msg {
+    /// The final response's headers (sent at the first body byte, when a listener wants them).
+    Headers(Map<String, Value>),
+    /// A body chunk (stream mode).
+    Data(Vec<u8>),
+    /// Download progress (when a listener wants it and the values changed).
+    RecvProgress(DataReceiveProgressInfo),
+    /// Upload progress (when a listener wants it and the values changed).
+    SendProgress(DataSendProgressInfo),
+    /// The end: the finished transfer or its error.
+    Done(Box<Result<Finished, HttpError>>),
+}
+
+/// A transfer that completed at the HTTP level (any status code).
+pub(crate) struct Finished {
+    /// Final status code.
+    pub status: u32,
+    /// Final response's headers.
+    pub headers: Map<String, Value>,
+    /// The body (empty in stream mode).
+    pub body: Vec<u8>,
+    /// curl's cookie list, lines joined with "\r\n".
+    pub cookies: String,
+    /// The curl-measured phases (the three wall-clock fields are filled by the consumer).
+    pub timing: PerformanceTiming,
+    /// When the final headers were complete.
+    pub header_done_at: Option<Instant>,
+    /// When the last body byte arrived.
+    pub body_done_at: Option<Instant>,
+    /// "1.0", "1.1", "2", "3".
+    pub http_version: String,
+    /// Whether `Msg::Headers` was already sent.
+    pub headers_sent: bool,
+    /// Whether this came from the response cache.
+    pub from_cache: bool,
+}
+
+/// Where a transfer's messages go.
+pub(crate) type Sink = Box<dyn Fn(Msg) + Send>;

@@ -1,0 +1,50 @@
+//! State shared between a transfer on the reactor and its consumer.
+use crate::request::RequestCore;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Bytes of stream data queued for the consumer above which the transfer pauses.
+pub(crate) const PAUSE_ABOVE: usize = 4 << 20;
+/// Queued bytes at or below which a paused transfer is resumed.
+pub(crate) const RESUME_AT: usize = 1 << 20;
+
+/// Shared by the `Collector` (reactor) and the consumer of one transfer.
+pub(crate) struct TransferShared {
+    /// Transfer id (unique in the process).
+    pub id: u64,
+    /// The `HttpRequest` that started it (listeners, destroyed flag).
+    pub core: Arc<RequestCore>,
+    /// Stream bytes sent to the consumer and not yet handled.
+    pub queued: AtomicUsize,
+    /// Set when the write callback paused the transfer.
+    pub paused: AtomicBool,
+}
+
+impl TransferShared {
+    /// New shared state for transfer `id` of `core`.
+    pub(crate) fn new(id: u64, core: Arc<RequestCore>) -> Arc<Self> {
+        Arc::new(TransferShared { id, core, queued: AtomicUsize::new(0), paused: AtomicBool::new(false) })
+    }
+
+    /// Reactor side: may `len` more bytes be queued? If not, marks the transfer paused.
+    /// (Paired with `consumed`: both sides use SeqCst so one of them always sees the other.)
+    pub(crate) fn admit(&self, len: usize) -> bool {
+        if self.queued.load(Ordering::SeqCst) + len <= PAUSE_ABOVE {
+            return true;
+        }
+        self.paused.store(true, Ordering::SeqCst);
+        // re-check: the consumer may have drained meanwhile without seeing the flag
+        self.queued.load(Ordering::SeqCst) + len <= PAUSE_ABOVE
+    }
+
+    /// Reactor side: `len` bytes were queued.
+    pub(crate) fn queued_more(&self, len: usize) {
+        self.queued.fetch_add(len, Ordering::SeqCst);
+    }
+
+    /// Consumer side: `len` bytes were handled; true when the transfer must be unpaused.
+    pub(crate) fn consumed(&self, len: usize) -> bool {
+        let left = self.queued.fetch_sub(len, Ordering::SeqCst) - len;
+        left <= RESUME_AT && self.paused.swap(false, Ordering::SeqCst)
+    }
+}
