@@ -2,10 +2,12 @@
 //!
 //! Validation happens on the caller's thread before anything is queued: every invalid value
 //! is a 401 `HttpError` whose message names the field.
+mod defaults;
 mod json;
 mod types;
 mod validate;
 
+pub use defaults::{DEFAULT_MAX_LIMIT, DEFAULT_TIMEOUT_MS, MAX_MAX_LIMIT};
 pub use types::*;
 
 use crate::error::HttpError;
