@@ -38,10 +38,9 @@ fn main() {
     let run = |arg: &str| -> String {
         match Command::new(&tool).arg(arg).output() {
             Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-            Ok(out) => panic!(
-                "ohos-http: `{tool} {arg}` failed ({}): {HINT}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
+            Ok(out) => {
+                panic!("ohos-http: `{tool} {arg}` failed ({}): {HINT}", String::from_utf8_lossy(&out.stderr).trim())
+            }
             Err(e) => panic!("ohos-http: cannot run `{tool}` ({e}): {HINT}"),
         }
     };
@@ -64,7 +63,10 @@ fn main() {
             }
             "feature" => {
                 if !features.iter().any(|f| f == value) {
-                    panic!("ohos-http: libcurl {version} lacks the required feature {value} (has: {}): {HINT}", features.join(" "));
+                    panic!(
+                        "ohos-http: libcurl {version} lacks the required feature {value} (has: {}): {HINT}",
+                        features.join(" ")
+                    );
                 }
             }
             // Optional features are only recorded (see OHOS_HTTP_BUILD_CURL_FEATURES).

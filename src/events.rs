@@ -210,13 +210,21 @@ mod tests {
         let l = Listeners::default();
         let hits = Arc::new(AtomicUsize::new(0));
         let h = hits.clone();
-        let a = l.add(EventType::DataEnd, false, Arc::new(move |_| {
-            h.fetch_add(1, Ordering::SeqCst);
-        }));
+        let a = l.add(
+            EventType::DataEnd,
+            false,
+            Arc::new(move |_| {
+                h.fetch_add(1, Ordering::SeqCst);
+            }),
+        );
         let h = hits.clone();
-        l.add(EventType::DataEnd, true, Arc::new(move |_| {
-            h.fetch_add(10, Ordering::SeqCst);
-        }));
+        l.add(
+            EventType::DataEnd,
+            true,
+            Arc::new(move |_| {
+                h.fetch_add(10, Ordering::SeqCst);
+            }),
+        );
         l.emit(&Event::DataEnd);
         l.emit(&Event::DataEnd);
         assert_eq!(hits.load(Ordering::SeqCst), 12);
@@ -225,9 +233,13 @@ mod tests {
         l.emit(&Event::DataEnd);
         assert_eq!(hits.load(Ordering::SeqCst), 12);
         let h = hits.clone();
-        l.add(EventType::DataEnd, false, Arc::new(move |_| {
-            h.fetch_add(100, Ordering::SeqCst);
-        }));
+        l.add(
+            EventType::DataEnd,
+            false,
+            Arc::new(move |_| {
+                h.fetch_add(100, Ordering::SeqCst);
+            }),
+        );
         l.remove(EventType::DataEnd, None);
         l.emit(&Event::DataEnd);
         assert_eq!(hits.load(Ordering::SeqCst), 12);

@@ -118,7 +118,6 @@ expect_eq "fault /bytes 100 MB" "104857600" curl -s -o /dev/null -w '%{size_down
 expect_eq "fault /bytes pattern (k % 256)" \
   "$(python3 -c 'import hashlib; print(hashlib.sha256(bytes(range(256))*40).hexdigest())')" \
   bash -c "curl -s '$F/bytes?size=10240' | sha256sum | cut -d' ' -f1"
-echo_field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]])' "$1"; }
 expect_eq "fault /echo body (Content-Length)" "hello" \
   bash -c "curl -s -d hello '$F/echo' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"body\"])'"
 expect_eq "fault /echo body (chunked)" "6" \

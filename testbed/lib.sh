@@ -10,7 +10,8 @@ export TESTBED_DIR="${TESTBED_DIR:-$TB_REPO/target/testbed}"
 # Script run by a fresh bash: bring up lo (in a namespace), start the servers, run "$@",
 # stop the servers on any exit (also on Ctrl-C / TERM), keep "$@"'s exit status.
 _TB_INNER='
-  if [[ ${TB_NETNS:-0} == 1 ]]; then ip link set lo up || exit 1; fi
+  export OHOS_HTTP_TB_NETNS="${TB_NETNS:-0}"
+  if [[ $OHOS_HTTP_TB_NETNS == 1 ]]; then ip link set lo up || exit 1; fi
   . "$TB_REPO/testbed/start.sh" || exit 1
   trap testbed_stop EXIT
   trap "exit 130" INT

@@ -7,7 +7,7 @@ mod json;
 mod types;
 mod validate;
 
-pub use defaults::*;
+pub use defaults::{DEFAULT_MAX_LIMIT, DEFAULT_TIMEOUT_MS, MAX_MAX_LIMIT};
 pub use types::*;
 
 use crate::error::HttpError;

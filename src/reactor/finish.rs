@@ -49,9 +49,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
     };
     let cookies = easy
         .cookies()
-        .map(|list| {
-            list.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>().join("\r\n")
-        })
+        .map(|list| list.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>().join("\r\n"))
         .unwrap_or_default();
     let http_version = http_version(easy);
     let c = easy.get_mut();

@@ -74,9 +74,7 @@ impl Reactor {
             .name("ohos-http-reactor".into())
             .spawn(move || event_loop::run(rx, flag, ready_tx))
             .map_err(|e| HttpError::internal(format!("cannot start the reactor thread: {e}")))?;
-        let waker = ready_rx
-            .recv()
-            .map_err(|_| HttpError::internal("the reactor thread failed to start"))??;
+        let waker = ready_rx.recv().map_err(|_| HttpError::internal("the reactor thread failed to start"))??;
         Ok(Reactor { tx, waker, polling })
     }
 

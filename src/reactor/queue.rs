@@ -56,7 +56,8 @@ impl AdmissionQueue {
         if self.heap.is_empty() {
             return Vec::new();
         }
-        let (taken, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.heap).into_iter().partition(|w| pred(&w.prepared));
+        let (taken, kept): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.heap).into_iter().partition(|w| pred(&w.prepared));
         self.heap = kept.into();
         taken.into_iter().map(|w| w.prepared).collect()
     }

@@ -65,7 +65,9 @@ impl HttpRequest {
     {
         let started = Instant::now();
         let expect = options.as_ref().and_then(|o| o.expect_data_type);
-        self.run_with_callback(url, options, false, move |r| callback(r.map(|fin| into_response(fin, expect, started))));
+        self.run_with_callback(url, options, false, move |r| {
+            callback(r.map(|fin| into_response(fin, expect, started)))
+        });
     }
 
     /// Sends a request; the `Future` resolves with the response on any executor. Dropping the
@@ -101,7 +103,9 @@ impl HttpRequest {
     /// Stream request as a `Future` resolving with the response code.
     pub fn request_in_stream_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<u32> {
         let (mut fut, completer) = ResponseFuture::pair();
-        if let Some(id) = self.run_with_callback(url, options, true, move |r| completer.complete(r.map(|fin| fin.status))) {
+        if let Some(id) =
+            self.run_with_callback(url, options, true, move |r| completer.complete(r.map(|fin| fin.status)))
+        {
             fut.set_transfer(id);
         }
         fut
@@ -146,7 +150,12 @@ impl HttpRequest {
     }
 
     /// Runs a transfer and consumes its messages on this thread.
-    fn run_blocking(&self, url: &str, options: Option<HttpRequestOptions>, stream: bool) -> Result<Finished, HttpError> {
+    fn run_blocking(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        stream: bool,
+    ) -> Result<Finished, HttpError> {
         let (tx, rx) = crossbeam_channel::unbounded::<Msg>();
         let sink: Sink = Box::new(move |m| {
             let _ = tx.send(m);

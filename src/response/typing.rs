@@ -11,9 +11,7 @@ pub(crate) fn type_result(
     content_type: Option<&str>,
 ) -> (ResponseResult, HttpDataType) {
     let kind = expect.unwrap_or_else(|| match content_type.map(str::to_ascii_lowercase) {
-        Some(ct) if ct.contains("application/octet-stream") || ct.contains("image/") => {
-            HttpDataType::ArrayBuffer
-        }
+        Some(ct) if ct.contains("application/octet-stream") || ct.contains("image/") => HttpDataType::ArrayBuffer,
         _ => HttpDataType::String,
     });
     match kind {

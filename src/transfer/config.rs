@@ -126,9 +126,9 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
 
 /// True when the request is a multipart form (content-type multipart/form-data and parts).
 pub(crate) fn is_multipart(opts: &HttpRequestOptions) -> bool {
-    opts.multi_form_data_list.is_some() && header_value(opts, "content-type").is_some_and(|v| {
-        v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"))
-    })
+    opts.multi_form_data_list.is_some()
+        && header_value(opts, "content-type")
+            .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data")))
 }
 
 /// The request body for POST/PUT: strings as UTF-8, objects as JSON, bytes as they are.
@@ -300,7 +300,9 @@ fn configure_tls(easy: &mut Easy2<Collector>, opts: &HttpRequestOptions) -> Resu
             easy.capath(ca).map_err(setopt("caPath"))?;
             // a directory replaces the system bundle too
             // SAFETY: a NULL string option resets CAINFO on a valid handle.
-            unsafe { curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_CAINFO, std::ptr::null::<libc::c_char>()) };
+            unsafe {
+                curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_CAINFO, std::ptr::null::<libc::c_char>())
+            };
         } else {
             easy.cainfo(ca).map_err(setopt("caPath"))?;
         }
