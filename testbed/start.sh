@@ -53,7 +53,8 @@ export OHOS_HTTP_TB_AUTH_PROXY_PORT=18129
 export OHOS_HTTP_TB_AUTH_PROXY_URL="http://127.0.0.1:18129"
 export OHOS_HTTP_TB_AUTH_PROXY_USER=user
 export OHOS_HTTP_TB_AUTH_PROXY_PASS=pass
-# dnsmasq (UDP+TCP): test.example, *.test.example -> 127.0.0.1 + ::1; v4only.test.example -> 127.0.0.1
+# dnsmasq (UDP+TCP): test.example, *.test.example -> 127.0.0.1 + ::1;
+# v4only.test.example -> 127.0.0.1 only; v6only.test.example -> ::1 only (no A / no AAAA: NODATA)
 export OHOS_HTTP_TB_DNS_PORT=15353
 export OHOS_HTTP_TB_DNS_SERVER="127.0.0.1:15353"
 # dnsdist DNS-over-HTTPS in front of that dnsmasq (cert server.pem)
@@ -215,7 +216,8 @@ _tb_start_all() {
     --pid-file="$TESTBED_DIR/run/dnsmasq.pid" --log-facility=- --log-queries \
     --listen-address=127.0.0.1 --bind-interfaces --port="$OHOS_HTTP_TB_DNS_PORT" \
     --address=/test.example/127.0.0.1 --address=/test.example/::1 \
-    --address=/v4only.test.example/127.0.0.1
+    --address=/v4only.test.example/127.0.0.1 --local=/v4only.test.example/ \
+    --address=/v6only.test.example/::1 --local=/v6only.test.example/
   _tb_spawn dnsdist dnsdist --supervised --disable-syslog -C "$TESTBED_DIR/run/dnsdist.conf"
 
   # Readiness: "name host port [curl URL args...]": the port must accept a connection and,

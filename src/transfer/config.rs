@@ -41,14 +41,12 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
         return Err(HttpError::parameter("url must not contain NUL bytes"));
     }
     let method = opts.method();
-    let mut url = url.to_string();
-    let mut body: Option<Vec<u8>> = None;
-    match (&opts.extra_data, method.has_body()) {
-        (Some(extra), true) => body = Some(body_bytes(extra)),
-        (Some(extra), false) => url = with_query(&url, extra),
-        (None, true) => body = Some(Vec::new()),
-        (None, false) => {}
-    }
+    let url = request_url(url, &opts);
+    let body: Option<Vec<u8>> = match (&opts.extra_data, method.has_body()) {
+        (Some(extra), true) => Some(body_bytes(extra)),
+        (None, true) => Some(Vec::new()),
+        (_, false) => None,
+    };
     let stream = collector.stream;
     if !stream {
         collector.set_max_limit(opts.max_limit_bytes());
@@ -122,6 +120,14 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     unsafe { curl_sys::curl_easy_setopt(easy.raw(), CURLOPT_STREAM_WEIGHT, weight as libc::c_long) };
 
     Ok(Prepared { easy, priority })
+}
+
+/// The URL the request goes to: `extraData` appended to the query for GET-like methods.
+pub(crate) fn request_url(url: &str, opts: &HttpRequestOptions) -> String {
+    match &opts.extra_data {
+        Some(extra) if !opts.method().has_body() => with_query(url, extra),
+        _ => url.to_string(),
+    }
 }
 
 /// True when the request is a multipart form (content-type multipart/form-data and parts).
