@@ -52,7 +52,7 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
         collector.set_max_limit(opts.max_limit_bytes());
     }
     let multipart = crate::transfer::config::is_multipart(&opts);
-    if let Some(b) = body.take().filter(|_| !multipart) {
+    if let Some(b) = body.filter(|_| !multipart) {
         collector.set_upload(Upload::new(b));
     }
     let mut easy = Easy2::new(collector);
