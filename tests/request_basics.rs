@@ -82,15 +82,13 @@ fn post_string_and_put_bytes_keep_user_content_type() {
 fn extra_data_becomes_the_query_for_get_like_methods() {
     require_testbed();
     let http = create_http();
-    let r = http
-        .request(&format!("{HTTPBIN}/get?z=0"), Some(opts(r#"{"extraData":{"a":"x y","n":5,"t":true}}"#)))
-        .unwrap();
+    let r =
+        http.request(&format!("{HTTPBIN}/get?z=0"), Some(opts(r#"{"extraData":{"a":"x y","n":5,"t":true}}"#))).unwrap();
     assert_eq!(json(&r)["args"], json!({"z":"0","a":"x y","n":"5","t":"true"}));
     let r = http.request(&format!("{HTTPBIN}/get"), Some(opts(r#"{"extraData":"q=1&r=2"}"#))).unwrap();
     assert_eq!(json(&r)["args"], json!({"q":"1","r":"2"}));
-    let r = http
-        .request(&format!("{FAULT}/echo"), Some(opts(r#"{"method":"DELETE","extraData":{"id":"7"}}"#)))
-        .unwrap();
+    let r =
+        http.request(&format!("{FAULT}/echo"), Some(opts(r#"{"method":"DELETE","extraData":{"id":"7"}}"#))).unwrap();
     let echo = json(&r);
     assert_eq!(echo["method"], "DELETE");
     assert_eq!(echo["query"], json!({"id": "7"}));

@@ -57,7 +57,9 @@ fn saturated_listener() -> (std::os::fd::OwnedFd, u16, Vec<std::net::TcpStream>)
         let owned = std::os::fd::OwnedFd::from_raw_fd(fd);
         let mut fillers = Vec::new();
         for _ in 0..4 {
-            if let Ok(s) = std::net::TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)) {
+            if let Ok(s) =
+                std::net::TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200))
+            {
                 fillers.push(s);
             }
         }
@@ -83,12 +85,15 @@ fn using_protocol_selects_the_http_version() {
     let tls = format!(r#""caPath":"{}""#, ca());
     // HTTP/2 first: libcurl 7.88 may reuse an idle HTTP/1.1 connection for an HTTP/2 request,
     // but never an HTTP/2 connection for an HTTP/1.1 one.
-    let r = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":1}}"#)))).unwrap();
+    let r =
+        http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":1}}"#)))).unwrap();
     assert_eq!(r.http_version, "2");
-    let r = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":0}}"#)))).unwrap();
+    let r =
+        http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":0}}"#)))).unwrap();
     assert_eq!(r.http_version, "1.1");
     // HTTP/3: this libcurl has none, so it falls back to the best it has
-    let r = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":2}}"#)))).unwrap();
+    let r =
+        http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":2}}"#)))).unwrap();
     assert_eq!(r.response_code, 200);
     if curl::Version::get().feature_http3() {
         assert_eq!(r.http_version, "3");
