@@ -102,7 +102,7 @@ pub(crate) fn intercept(
     let conditional = CONDITIONAL.iter().any(|n| req.parts.headers.contains_key(*n));
     let mut revalidating = None;
     if options.using_cache_or_default() && !conditional {
-        let only_if_cached = policy::only_if_cached(&req.parts.headers);
+        let only_if_cached = policy::request_directive(&req.parts.headers, "only-if-cached");
         match lookup(&req) {
             Found::Fresh(entry) => {
                 let headers = served_headers(&entry, SystemTime::now());
@@ -351,7 +351,7 @@ impl Watch {
         policy::strip_hop_by_hop(&mut headers);
         policy::normalize_age(&mut headers, self.req.request_time, response_time);
         let vary = policy::vary_names(&headers);
-        if vary.iter().any(|v| v == "*") {
+        if vary.iter().any(|v| v == "*") || policy::request_directive(&self.req.parts.headers, "no-store") {
             return;
         }
         let Some(entry) = Entry::new(

@@ -16,7 +16,7 @@
 //!   from the *new* response (fixed in 2.1.1, which needs a newer Rust than this crate's
 //!   rust-version), so the selection of §4.3.4 ([`selects`]) and the header update
 //!   ([`merge_not_modified`]) are done here.
-//! * `only-if-cached` (§5.2.1.7) is not in the crate ([`only_if_cached`]).
+//! * `only-if-cached` (§5.2.1.7) is not in the crate ([`request_directive`]).
 //! * `immutable` does not extend freshness (the crate's 24 h default is turned off).
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http_cache_semantics::{CacheOptions, CachePolicy};
@@ -196,14 +196,16 @@ pub(crate) fn vary_names(headers: &Map<String, Value>) -> Vec<String> {
     names
 }
 
-/// True when the request carries `Cache-Control: only-if-cached`.
-pub(crate) fn only_if_cached(request_headers: &HeaderMap) -> bool {
+/// True when the request's `Cache-Control` has the argument-less `directive`
+/// (`only-if-cached`, which the crate does not handle, or `no-store`, which it checks only on
+/// the request a policy is built from: stored policies keep just the Vary'd fields).
+pub(crate) fn request_directive(request_headers: &HeaderMap, directive: &str) -> bool {
     request_headers
         .get_all(http::header::CACHE_CONTROL)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|d| d.trim().eq_ignore_ascii_case("only-if-cached"))
+        .any(|d| d.trim().eq_ignore_ascii_case(directive))
 }
 
 fn strip_weak(tag: &str) -> &str {
@@ -361,10 +363,11 @@ mod tests {
     }
 
     #[test]
-    fn vary_and_only_if_cached() {
+    fn vary_and_request_directives() {
         assert_eq!(vary_names(&map(json!({"vary": "Accept-Language, accept"}))), vec!["accept", "accept-language"]);
         assert!(vary_names(&map(json!({}))).is_empty());
         let h = header_pairs(&[("Cache-Control".into(), "max-stale, Only-If-Cached".into())]);
-        assert!(only_if_cached(&h));
+        assert!(request_directive(&h, "only-if-cached"));
+        assert!(!request_directive(&h, "no-store"));
     }
 }
