@@ -62,8 +62,9 @@
 //! `only-if-cached`); `http_version` is empty when no network request was made at all.
 //!
 //! **`usingCache: false`** skips reading: the request always goes to the network without
-//! conditional headers. Its response **is still stored** (it is the newest version, and the
-//! next request that does use the cache benefits), and unsafe methods still invalidate.
+//! conditional headers (an `only-if-cached` in it then goes to the server too). Its response
+//! **is still stored** (it is the newest version, and the next request that does use the
+//! cache benefits), and unsafe methods still invalidate.
 //!
 //! # Files
 //! [`HttpResponseCache::flush`] writes every entry to `response-cache.bin` in the cache
@@ -73,7 +74,9 @@
 //! `$HOME/.cache/ohos-http`. `create_http_response_cache` loads that file when it turns the
 //! cache on; a damaged, truncated or unreadable file is ignored (one line on stderr saying
 //! why), never an error or a crash, and is replaced by the next flush. Nothing is written
-//! except by `flush()`. Entries whose request carried `Authorization` are kept in memory only.
+//! except by `flush()`. Entries whose request carried `Authorization` are kept in memory only;
+//! the file (which holds cookies, as the spec's cached data does) is created with mode 0600,
+//! and a directory `flush` creates with 0700.
 //! `flush()` replaces the file with this process's entries (another process's flush in between
 //! is overwritten, never mixed in).
 //!

@@ -165,12 +165,22 @@ static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Writes the file atomically: a temporary file in the same directory, synced, then renamed
 /// over the old one (readers see the old file or the new one, never a mix).
+/// The file and a directory it creates are private to the user (0600 / 0700): entries may
+/// hold cookies.
 pub(crate) fn write(dir: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
-    fs::create_dir_all(dir)?;
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
     let path = dir.join(FILE_NAME);
     let tmp = dir.join(format!(".{FILE_NAME}.tmp-{}-{}", std::process::id(), TEMP_SEQ.fetch_add(1, Ordering::Relaxed)));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
@@ -256,6 +266,12 @@ mod tests {
         assert_eq!(load(&dir).unwrap().len(), 1);
         let leftovers: Vec<_> = fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
         assert_eq!(leftovers.len(), 1, "no temporary file left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(dir.join(FILE_NAME)).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(fs::metadata(&dir).unwrap().permissions().mode() & 0o777, 0o700);
+        }
         remove(&dir).unwrap();
         remove(&dir).unwrap();
         fs::remove_dir_all(&dir).unwrap();
