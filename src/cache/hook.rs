@@ -421,7 +421,9 @@ impl Watch {
         {
             let mut state = STATE.lock();
             if let Some(store) = state.store.as_mut() {
+                // also an entry a concurrent revalidation of the same one stored meanwhile
                 store.remove(id);
+                self.remove_superseded(store);
                 if updated.policy.is_storable() && !vary.iter().any(|v| v == "*") {
                     store.insert(updated.clone());
                 }
