@@ -40,9 +40,9 @@ pub fn hits(key: &str) -> u32 {
     body.trim().parse().unwrap_or_else(|_| panic!("counter reply: {reply}"))
 }
 
-/// A fresh directory for cache files under the system temp dir.
+/// A fresh directory for cache files under cargo's `target/tmp` (never the user's cache).
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ohos-http-{name}-{}", key("dir")));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("ohos-http-{name}-{}", key("dir")));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
