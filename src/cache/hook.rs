@@ -107,11 +107,11 @@ pub(crate) fn intercept(
             Found::Fresh(entry) => {
                 let headers = served_headers(&entry, SystemTime::now());
                 let reply = Reply::from_entry(&entry, headers);
-                answer(&sink, shared, &req, reply);
+                answer(&mut |m| sink(m), shared, &req, reply);
                 return Intercept::Answered;
             }
             Found::Stale(..) | Found::None if only_if_cached => {
-                answer(&sink, shared, &req, Reply::gateway_timeout());
+                answer(&mut |m| sink(m), shared, &req, Reply::gateway_timeout());
                 return Intercept::Answered;
             }
             Found::Stale(id, entry, validators) => {
@@ -216,7 +216,7 @@ impl Reply {
 /// Sends a cache-made response through the sink in the order a transfer would: headers (when
 /// a listener wants them), the body as `Data` chunks in stream mode, one progress report, and
 /// `Done` with `from_cache`.
-fn answer(sink: &Sink, shared: &TransferShared, req: &RequestInfo, reply: Reply) {
+fn answer(sink: &mut dyn FnMut(Msg), shared: &TransferShared, req: &RequestInfo, reply: Reply) {
     if !req.stream && reply.body.len() as u64 > req.max_limit {
         sink(Msg::Done(Box::new(Err(HttpError::from_curl(63, Some("the response body is larger than maxLimit"))))));
         return;
@@ -245,6 +245,7 @@ fn answer(sink: &Sink, shared: &TransferShared, req: &RequestInfo, reply: Reply)
         timing: reply.timing,
         header_done_at: Some(reply.header_done_at.unwrap_or(now)),
         body_done_at: Some(now),
+        redirect_count: 0,
         http_version: reply.http_version,
         headers_sent: true,
         from_cache: true,
@@ -259,13 +260,20 @@ enum Mode {
     Store { revalidating: Option<(u64, Arc<Entry>)> },
 }
 
+/// The sink wrapper: passes messages on, copies stream data, and hands the end of the
+/// transfer to the consumer as deferred work (so storing never runs on the reactor).
 struct Watch {
     inner: Sink,
+    work: Mutex<Option<DoneWork>>,
+}
+
+/// What the end of a watched transfer needs; runs on the consumer's thread.
+struct DoneWork {
     shared: Arc<TransferShared>,
     req: RequestInfo,
     mode: Mode,
     /// Stream mode: a copy of the body so far; `None` once it outgrew the cache.
-    tee: Mutex<Option<Vec<u8>>>,
+    tee: Option<Vec<u8>>,
     /// The cache size when the request started: larger bodies are not kept.
     limit: usize,
 }
@@ -273,14 +281,14 @@ struct Watch {
 /// Wraps `sink` in a sink that watches the transfer for the cache.
 fn watch(inner: Sink, shared: &Arc<TransferShared>, req: RequestInfo, mode: Mode, limit: u64) -> Sink {
     let tee = matches!(mode, Mode::Store { .. }) && req.stream;
-    let w = Watch {
-        inner,
+    let work = DoneWork {
         shared: shared.clone(),
         req,
         mode,
-        tee: Mutex::new(tee.then(Vec::new)),
+        tee: tee.then(Vec::new),
         limit: usize::try_from(limit).unwrap_or(usize::MAX),
     };
+    let w = Watch { inner, work: Mutex::new(Some(work)) };
     Box::new(move |msg| w.on_msg(msg))
 }
 
@@ -288,31 +296,35 @@ impl Watch {
     fn on_msg(&self, msg: Msg) {
         match msg {
             Msg::Data(chunk) => {
-                {
-                    let mut tee = self.tee.lock();
-                    if let Some(buf) = tee.as_mut() {
-                        if buf.len() + chunk.len() <= self.limit {
+                if let Some(work) = self.work.lock().as_mut() {
+                    if let Some(buf) = work.tee.as_mut() {
+                        if buf.len() + chunk.len() <= work.limit {
                             buf.extend_from_slice(&chunk);
                         } else {
-                            *tee = None;
+                            work.tee = None;
                         }
                     }
                 }
                 (self.inner)(Msg::Data(chunk))
             }
-            Msg::Done(result) => self.on_done(*result),
+            Msg::Done(result) => match self.work.lock().take() {
+                Some(work) => (self.inner)(Msg::Deferred(Box::new(move |emit| work.on_done(*result, emit)))),
+                None => (self.inner)(Msg::Done(result)),
+            },
             other => (self.inner)(other),
         }
     }
+}
 
-    fn on_done(&self, result: Result<Finished, HttpError>) {
+impl DoneWork {
+    fn on_done(mut self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
         let fin = match result {
             Ok(fin) => fin,
-            Err(e) => return (self.inner)(Msg::Done(Box::new(Err(e)))),
+            Err(e) => return emit(Msg::Done(Box::new(Err(e)))),
         };
         let response_time = SystemTime::now();
         // curl followed a redirect: the response is not the request URL's own.
-        let redirected = fin.timing.redirect_timing > 0.0;
+        let redirected = fin.redirect_count > 0;
         match &self.mode {
             Mode::Invalidate => {
                 if (200..400).contains(&fin.status) {
@@ -323,7 +335,8 @@ impl Watch {
                 if fin.status == 304 {
                     if let (Some((id, entry)), false) = (revalidating, redirected) {
                         if policy::selects(&entry.headers, &fin.headers) {
-                            return self.not_modified(*id, entry, fin, response_time);
+                            let (id, entry) = (*id, entry.clone());
+                            return self.not_modified(id, &entry, fin, response_time, emit);
                         }
                         // the origin has another version than the one stored
                         if let Some(store) = STATE.lock().store.as_mut() {
@@ -332,7 +345,7 @@ impl Watch {
                     }
                 } else if !redirected {
                     let body = if self.req.stream {
-                        self.tee.lock().take()
+                        self.tee.take()
                     } else {
                         (fin.body.len() <= self.limit).then(|| fin.body.clone())
                     };
@@ -342,7 +355,7 @@ impl Watch {
                 }
             }
         }
-        (self.inner)(Msg::Done(Box::new(Ok(fin))))
+        emit(Msg::Done(Box::new(Ok(fin))))
     }
 
     /// Stores a network response when it is storable.
@@ -399,7 +412,14 @@ impl Watch {
     }
 
     /// A 304 that validates `entry`: update the stored fields, answer with the stored body.
-    fn not_modified(&self, id: u64, entry: &Arc<Entry>, fin: Finished, response_time: SystemTime) {
+    fn not_modified(
+        &self,
+        id: u64,
+        entry: &Arc<Entry>,
+        fin: Finished,
+        response_time: SystemTime,
+        emit: &mut dyn FnMut(Msg),
+    ) {
         let mut headers = policy::merge_not_modified(&entry.headers, &fin.headers);
         policy::normalize_age(&mut headers, self.req.request_time, response_time);
         let vary = policy::vary_names(&headers);
@@ -416,7 +436,7 @@ impl Watch {
             response_time,
         );
         let Some(updated) = updated.map(Arc::new) else {
-            return (self.inner)(Msg::Done(Box::new(Ok(fin))));
+            return emit(Msg::Done(Box::new(Ok(fin))));
         };
         {
             let mut state = STATE.lock();
@@ -439,7 +459,7 @@ impl Watch {
             http_version: fin.http_version,
             headers_sent: fin.headers_sent,
         };
-        answer(&self.inner, &self.shared, &self.req, reply);
+        answer(emit, &self.shared, &self.req, reply);
     }
 }
 
