@@ -52,6 +52,7 @@ impl AdmissionQueue {
     }
 
     /// Removes and returns the waiting transfers for which `pred` holds.
+    #[allow(clippy::vec_box)] // transfers stay boxed from submit to the multi: no moves of the big struct
     pub(crate) fn take_where(&mut self, mut pred: impl FnMut(&Prepared) -> bool) -> Vec<Box<Prepared>> {
         if self.heap.is_empty() {
             return Vec::new();
