@@ -22,8 +22,9 @@
 //! reactor never waits for DNS, so a slow DNS server never stalls other transfers.
 //!
 //! Limits: hosts reached by a redirect are resolved by libcurl's own resolver (the system's),
-//! not by `dnsServers`; a connection opened with pinned addresses goes to curl's connection
-//! pool like any other and may be reused by a later request to the same host and port.
+//! not by `dnsServers`; libcurl looks for a reusable connection before it resolves, so a
+//! request may reuse an idle connection to the same host and port that another request
+//! opened with other DNS settings (the same holds for DoH).
 mod pin;
 mod pool;
 mod query;
@@ -44,8 +45,10 @@ pub(crate) const PER_SERVER_TIMEOUT: Duration = Duration::from_secs(2);
 /// How a transfer's host name gets resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum DnsPlan {
-    /// libcurl resolves as usual (system resolver, or DoH).
+    /// libcurl resolves with the system resolver, through the shared DNS cache.
     Curl,
+    /// libcurl resolves with DoH, into a DNS cache of this transfer's own.
+    Doh,
     /// libcurl has c-ares: `CURLOPT_DNS_SERVERS` with this value; the lookup if it refuses.
     CurlServers(String, Lookup),
     /// The library looks the name up and pins the answer.
@@ -63,18 +66,23 @@ pub(crate) struct Lookup {
     servers: Vec<SocketAddr>,
     /// The longest wait per server.
     per_server: Duration,
+    /// The host is the proxy's: failing to resolve it is 2300005, not 2300006.
+    for_proxy: bool,
 }
 
 /// Decides how the transfer for `url` resolves its host.
 pub(crate) fn plan(url: &str, opts: &HttpRequestOptions) -> DnsPlan {
+    if opts.dns_over_https.is_some() {
+        return DnsPlan::Doh;
+    }
     let servers = opts.valid_dns_servers();
-    if servers.is_empty() || opts.dns_over_https.is_some() {
+    if servers.is_empty() {
         return DnsPlan::Curl;
     }
-    let (host, port) = match effective_proxy(url, opts) {
-        Some(proxy) => (proxy.host, proxy.port),
+    let (host, port, for_proxy) = match effective_proxy(url, opts) {
+        Some(proxy) => (proxy.host, proxy.port, true),
         None => match (url_host(url), url_port(url)) {
-            (Some(h), Some(p)) => (h, p),
+            (Some(h), Some(p)) => (h, p, false),
             _ => return DnsPlan::Curl, // a malformed URL: curl reports it
         },
     };
@@ -85,7 +93,7 @@ pub(crate) fn plan(url: &str, opts: &HttpRequestOptions) -> DnsPlan {
     let connect = opts.connect_timeout_ms();
     let per_server =
         if connect > 0 { PER_SERVER_TIMEOUT.min(Duration::from_millis(connect)) } else { PER_SERVER_TIMEOUT };
-    let lookup = Lookup { host, port, servers, per_server };
+    let lookup = Lookup { host, port, servers, per_server, for_proxy };
     if curl::Version::get().ares_version().is_some() {
         let list = lookup.servers.iter().map(SocketAddr::to_string).collect::<Vec<_>>().join(",");
         DnsPlan::CurlServers(list, lookup)
@@ -104,8 +112,15 @@ pub(crate) fn apply(
 ) -> Result<Option<Box<Prepared>>, HttpError> {
     let lookup = match plan {
         DnsPlan::Curl => return Ok(Some(prepared)),
+        DnsPlan::Doh => {
+            pin::private_cache(&mut prepared.easy)?;
+            return Ok(Some(prepared));
+        }
         DnsPlan::CurlServers(list, lookup) => match prepared.easy.dns_servers(&list) {
-            Ok(()) => return Ok(Some(prepared)),
+            Ok(()) => {
+                pin::private_cache(&mut prepared.easy)?;
+                return Ok(Some(prepared));
+            }
             Err(_) => lookup,
         },
         DnsPlan::Pin(lookup) => lookup,
@@ -136,24 +151,24 @@ pub(crate) fn apply(
     Ok(None)
 }
 
-/// Asks the lookup's servers in order; the first one that knows the answer wins.
+/// Asks the lookup's servers in order; the first one that knows the answer wins. Failing:
+/// 2300006 (2300005 for a proxy's name), naming each server's problem.
 fn resolve(lookup: &Lookup) -> Result<Vec<IpAddr>, HttpError> {
-    let name = Name::from_utf8(format!("{}.", lookup.host))
-        .map_err(|e| HttpError::from_curl(6, Some(&format!("{:?} is not a valid DNS name: {e}", lookup.host))))?;
+    let code = if lookup.for_proxy { 5 } else { 6 };
+    let fail = |detail: String| Err(HttpError::from_curl(code, Some(&detail)));
+    let name = match Name::from_utf8(format!("{}.", lookup.host)) {
+        Ok(name) => name,
+        Err(e) => return fail(format!("{:?} is not a valid DNS name: {e}", lookup.host)),
+    };
     let mut failures = Vec::new();
     for server in &lookup.servers {
         match query::ask(*server, &name, lookup.per_server) {
             ServerAnswer::Addresses(addrs) => return Ok(addrs),
-            ServerAnswer::NoAddress(why) => {
-                return Err(HttpError::from_curl(6, Some(&format!("{}: {why} (DNS server {server})", lookup.host))))
-            }
+            ServerAnswer::NoAddress(why) => return fail(format!("{}: {why} (DNS server {server})", lookup.host)),
             ServerAnswer::Failed(why) => failures.push(format!("{server}: {why}")),
         }
     }
-    Err(HttpError::from_curl(
-        6,
-        Some(&format!("{}: no DNS server of dnsServers answered ({})", lookup.host, failures.join("; "))),
-    ))
+    fail(format!("{}: no DNS server of dnsServers answered ({})", lookup.host, failures.join("; ")))
 }
 
 #[cfg(test)]
@@ -168,7 +183,7 @@ mod tests {
     fn lookup_of(p: DnsPlan) -> Lookup {
         match p {
             DnsPlan::Pin(l) | DnsPlan::CurlServers(_, l) => l,
-            DnsPlan::Curl => panic!("no lookup planned"),
+            DnsPlan::Curl | DnsPlan::Doh => panic!("no lookup planned"),
         }
     }
 
@@ -185,12 +200,12 @@ mod tests {
         }
         assert_eq!(plan("http://test.example/", &HttpRequestOptions::default()), DnsPlan::Curl);
         let doh = HttpRequestOptions { dns_over_https: Some("https://127.0.0.1/dns-query".into()), ..o.clone() };
-        assert_eq!(plan("http://test.example/", &doh), DnsPlan::Curl);
+        assert_eq!(plan("http://test.example/", &doh), DnsPlan::Doh);
         // an explicit proxy: its host is the one looked up
         let proxy = HttpProxy { host: "proxy.test.example".into(), port: 3128, exclusion_list: vec![] };
         let via = HttpRequestOptions { using_proxy: Some(UsingProxy::Proxy(proxy)), ..o.clone() };
         let l = lookup_of(plan("http://test.example/", &via));
-        assert_eq!((l.host.as_str(), l.port), ("proxy.test.example", 3128));
+        assert_eq!((l.host.as_str(), l.port, l.for_proxy), ("proxy.test.example", 3128, true));
         // a short connectTimeout shortens the wait per server
         let quick = HttpRequestOptions { connect_timeout: Some(300), ..o };
         assert_eq!(lookup_of(plan("http://test.example/", &quick)).per_server, Duration::from_millis(300));

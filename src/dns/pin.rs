@@ -1,10 +1,10 @@
-//! Pinning resolved addresses on one transfer: `CURLOPT_RESOLVE` into a DNS cache that belongs
-//! to that transfer alone.
+//! DNS caches private to one transfer, and pinning resolved addresses in them.
 //!
-//! libcurl loads `CURLOPT_RESOLVE` entries into the DNS cache the handle uses, and inside a
-//! multi handle that cache is the multi's, shared by every transfer, where such entries never
-//! expire. So each transfer that pins gets its own `CURLSH` sharing only DNS: its cache (with
-//! the pinned entry) lives and dies with the transfer, and other transfers never see it.
+//! Inside a multi handle every transfer uses the multi's DNS cache. `CURLOPT_RESOLVE` entries
+//! land there and never expire, and names resolved by DoH (or c-ares with `DNS_SERVERS`) land
+//! there too, where transfers with other DNS settings would pick them up (and the other way
+//! round). So each transfer with its own DNS settings gets its own `CURLSH` sharing only DNS:
+//! its cache lives and dies with the transfer.
 use crate::error::HttpError;
 use crate::transfer::Collector;
 use curl::easy::{Easy2, List};
@@ -39,14 +39,15 @@ pub(crate) fn resolve_entry(host: &str, port: u16, addrs: &[IpAddr]) -> String {
     format!("{host}:{port}:{list}")
 }
 
-/// Makes `easy` resolve `host:port` to `addrs`, for this transfer only.
-pub(crate) fn pin(easy: &mut Easy2<Collector>, host: &str, port: u16, addrs: &[IpAddr]) -> Result<(), HttpError> {
+/// Gives `easy` a DNS cache of its own (a `CURLSH` sharing DNS only), so that what it
+/// resolves, and how, stays with this transfer.
+pub(crate) fn private_cache(easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
     // SAFETY: plain libcurl calls on a fresh share handle and a valid easy handle; the share
     // outlives the easy handle (see `PrivateDnsCache`).
     unsafe {
         let share = curl_sys::curl_share_init();
         if share.is_null() {
-            return Err(HttpError::from_curl(27, Some("cannot create a DNS cache for dnsServers")));
+            return Err(HttpError::from_curl(27, Some("cannot create a private DNS cache")));
         }
         let cache = PrivateDnsCache(share);
         let rc = curl_sys::curl_share_setopt(share, curl_sys::CURLSHOPT_SHARE, curl_sys::CURL_LOCK_DATA_DNS);
@@ -55,10 +56,16 @@ pub(crate) fn pin(easy: &mut Easy2<Collector>, host: &str, port: u16, addrs: &[I
         }
         let rc = curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_SHARE, share);
         if rc != curl_sys::CURLE_OK {
-            return Err(HttpError::from_curl(rc as u32, Some("setting CURLOPT_SHARE for dnsServers")));
+            return Err(HttpError::from_curl(rc, Some("setting CURLOPT_SHARE for a private DNS cache")));
         }
         easy.get_mut().keep_alive.push(Box::new(cache));
     }
+    Ok(())
+}
+
+/// Makes `easy` resolve `host:port` to `addrs`, for this transfer only.
+pub(crate) fn pin(easy: &mut Easy2<Collector>, host: &str, port: u16, addrs: &[IpAddr]) -> Result<(), HttpError> {
+    private_cache(easy)?;
     let mut list = List::new();
     list.append(&resolve_entry(host, port, addrs)).map_err(HttpError::from)?;
     easy.resolve(list).map_err(HttpError::from)
