@@ -198,3 +198,34 @@ fn the_pinned_answer_stays_with_its_transfer() {
     let e = http.request(url, None).unwrap_err();
     assert_eq!(e.code(), 2_300_006, "{e}");
 }
+
+#[test]
+fn dropping_the_future_during_the_lookup_sends_nothing() {
+    require_testbed();
+    let silent = FakeDns::start(FakeMode::Silent, LOCAL4);
+    let answering = FakeDns::start(FakeMode::Answer, LOCAL4);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://dropped.test:{}/", listener.local_addr().unwrap().port());
+    let fields = format!(
+        r#"{},"method":"POST","extraData":"x""#,
+        servers(&[silent.addr.to_string(), answering.addr.to_string()])
+    );
+    let http = create_http();
+    // the lookup waits 2 s on the silent server; the future is dropped long before
+    drop(http.request_async(&url, Some(opts_with(&fields))));
+    std::thread::sleep(Duration::from_millis(3000));
+    assert!(answering.udp_queries.load(std::sync::atomic::Ordering::SeqCst) == 0, "the lookup went on");
+    assert_eq!(listener.accept().unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "the request was sent");
+    // the same request, kept: it connects
+    let fields = format!(r#"{},"connectTimeout":2000,"readTimeout":1000"#, servers(&[answering.addr.to_string()]));
+    http.request_with_callback(&url, Some(opts_with(&fields)), |_| {});
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match listener.accept() {
+            Ok(_) => break,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => panic!("the kept request never connected: {e}"),
+        }
+    }
+}

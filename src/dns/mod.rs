@@ -29,11 +29,14 @@ mod pin;
 mod pool;
 mod query;
 
-use crate::error::HttpError;
+use crate::error::{HttpError, CANCELLED};
 use crate::options::HttpRequestOptions;
 use crate::reactor::{reactor, Command};
 use crate::transfer::config::{effective_proxy, url_host, url_port, Prepared};
 use hickory_proto::rr::Name;
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -126,15 +129,22 @@ pub(crate) fn apply(
         DnsPlan::Pin(lookup) => lookup,
     };
     if resolve_here {
-        let addrs = resolve(&lookup)?;
+        let addrs = resolve(&lookup, None)?;
         pin::pin(&mut prepared.easy, &lookup.host, lookup.port, &addrs)?;
         return Ok(Some(prepared));
     }
     // From here on the transfer reports exactly one Done, whatever happens to it.
     prepared.easy.get_mut().arm();
+    let id = prepared.easy.get_ref().shared.id;
+    RESOLVING.lock().insert(id, false);
     pool::spawn(move || {
-        let outcome =
-            resolve(&lookup).and_then(|addrs| pin::pin(&mut prepared.easy, &lookup.host, lookup.port, &addrs));
+        let outcome = if is_cancelled(id) {
+            Err(cancelled())
+        } else {
+            resolve(&lookup, Some(id)).and_then(|addrs| pin::pin(&mut prepared.easy, &lookup.host, lookup.port, &addrs))
+        };
+        // A cancel that came while the lookup ran: the transfer is never submitted.
+        let outcome = if RESOLVING.lock().remove(&id) == Some(true) { Err(cancelled()) } else { outcome };
         if let Err(e) = outcome {
             prepared.easy.get_mut().send_done(Err(e));
             return;
@@ -151,9 +161,31 @@ pub(crate) fn apply(
     Ok(None)
 }
 
+/// Transfers waiting for a lookup on a resolver thread, and whether they were cancelled.
+static RESOLVING: Lazy<Mutex<HashMap<u64, bool>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+/// Cancels transfer `id` if it is still waiting for its lookup (its future was dropped): it
+/// is then never submitted and completes as cancelled. Does nothing for other transfers
+/// (the reactor cancels those). `destroy()` needs no call: the reactor completes a destroyed
+/// request's transfers as cancelled when they arrive.
+pub(crate) fn cancel(id: u64) {
+    if let Some(flag) = RESOLVING.lock().get_mut(&id) {
+        *flag = true;
+    }
+}
+
+fn is_cancelled(id: u64) -> bool {
+    RESOLVING.lock().get(&id).copied().unwrap_or(false)
+}
+
+fn cancelled() -> HttpError {
+    HttpError::new(CANCELLED, "Request aborted before it was sent (curl: aborted by callback)")
+}
+
 /// Asks the lookup's servers in order; the first one that knows the answer wins. Failing:
-/// 2300006 (2300005 for a proxy's name), naming each server's problem.
-fn resolve(lookup: &Lookup) -> Result<Vec<IpAddr>, HttpError> {
+/// 2300006 (2300005 for a proxy's name), naming each server's problem. When transfer `id` is
+/// cancelled meanwhile, no further server is asked.
+fn resolve(lookup: &Lookup, id: Option<u64>) -> Result<Vec<IpAddr>, HttpError> {
     let code = if lookup.for_proxy { 5 } else { 6 };
     let fail = |detail: String| Err(HttpError::from_curl(code, Some(&detail)));
     let name = match Name::from_utf8(format!("{}.", lookup.host)) {
@@ -162,6 +194,9 @@ fn resolve(lookup: &Lookup) -> Result<Vec<IpAddr>, HttpError> {
     };
     let mut failures = Vec::new();
     for server in &lookup.servers {
+        if id.is_some_and(is_cancelled) {
+            return Err(cancelled());
+        }
         match query::ask(*server, &name, lookup.per_server) {
             ServerAnswer::Addresses(addrs) => return Ok(addrs),
             ServerAnswer::NoAddress(why) => return fail(format!("{}: {why} (DNS server {server})", lookup.host)),
