@@ -6,6 +6,7 @@ mod dispatcher;
 mod future;
 
 pub(crate) use self::core::RequestCore;
+pub(crate) use dispatcher::call_later;
 pub use future::ResponseFuture;
 
 use crate::error::{HttpError, INTERNAL_ERROR};
@@ -220,10 +221,15 @@ impl HttpRequest {
         options.validate()?;
         // The network policy: 201 / 2300998 / 2300997 before any socket; its pins.
         let redirect_guard = crate::policy::check(url, &mut options)?;
-        let dns = crate::dns::plan(url, &options);
         let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
         let shared = TransferShared::new(id, self.core.clone());
         let sink = make_sink(&shared)?;
+        // The response cache may answer by itself, or watch the transfer (src/cache/hook.rs).
+        let sink = match crate::cache::hook::intercept(url, &mut options, stream, &shared, sink) {
+            crate::cache::hook::Intercept::Answered => return Ok(shared),
+            crate::cache::hook::Intercept::Network(sink) => sink,
+        };
+        let dns = crate::dns::plan(url, &options);
         let mut collector = Collector::new(shared.clone(), sink, stream);
         collector.redirect_guard = redirect_guard;
         let prepared = Box::new(prepare(url, options, collector)?);

@@ -43,7 +43,7 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     let method = opts.method();
     let url = request_url(url, &opts);
     let body: Option<Vec<u8>> = match (&opts.extra_data, method.has_body()) {
-        (Some(extra), true) => Some(body_bytes(extra)),
+        (Some(extra), true) => Some(extra.to_bytes()),
         (None, true) => Some(Vec::new()),
         (_, false) => None,
     };
@@ -83,7 +83,12 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
         easy.post_field_size(0).map_err(setopt("extraData"))?;
     }
 
-    easy.http_headers(header_list(&opts, method)?).map_err(setopt("header"))?;
+    easy.http_headers(header_list(&opts, method, multipart)?).map_err(setopt("header"))?;
+    if multipart {
+        let parts = opts.multi_form_data_list.as_deref().unwrap_or_default();
+        let mime = super::mime::attach(easy.raw(), parts)?;
+        easy.get_mut().keep_alive.push(Box::new(mime));
+    }
 
     let read_timeout = opts.read_timeout_ms();
     if read_timeout > 0 {
@@ -138,16 +143,6 @@ pub(crate) fn is_multipart(opts: &HttpRequestOptions) -> bool {
     opts.multi_form_data_list.is_some()
         && header_value(opts, "content-type")
             .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data")))
-}
-
-/// The request body for POST/PUT: strings as UTF-8, objects as JSON, bytes as they are.
-fn body_bytes(extra: &ExtraData) -> Vec<u8> {
-    match extra {
-        ExtraData::String(s) => s.clone().into_bytes(),
-        ExtraData::Object(Value::String(s)) => s.clone().into_bytes(),
-        ExtraData::Object(v) => v.to_string().into_bytes(),
-        ExtraData::ArrayBuffer(b) => b.clone(),
-    }
 }
 
 /// Appends extraData to the URL's query (before any fragment): a string as given, an object
@@ -216,19 +211,24 @@ fn header_value_text(v: &Value) -> Option<String> {
 
 /// The header list: the user's headers, a default content type for bodies, and no
 /// `Expect: 100-continue` wait.
-fn header_list(opts: &HttpRequestOptions, method: RequestMethod) -> Result<List, HttpError> {
+fn header_list(opts: &HttpRequestOptions, method: RequestMethod, multipart: bool) -> Result<List, HttpError> {
     let mut list = List::new();
     let mut has_content_type = false;
     let mut has_expect = false;
     for (name, value) in opts.header.iter().flatten() {
         let text = header_value_text(value)
             .ok_or_else(|| HttpError::parameter(format!("header.{name} must be a string, number or boolean")))?;
-        has_content_type |= name.eq_ignore_ascii_case("content-type");
+        let is_content_type = name.eq_ignore_ascii_case("content-type");
+        if multipart && is_content_type {
+            // curl writes the multipart content type itself, with its boundary
+            continue;
+        }
+        has_content_type |= is_content_type;
         has_expect |= name.eq_ignore_ascii_case("expect");
         let line = if text.is_empty() { format!("{name};") } else { format!("{name}: {text}") };
         list.append(&line).map_err(setopt("header"))?;
     }
-    if method.has_body() && !has_content_type {
+    if method.has_body() && !has_content_type && !multipart {
         list.append("Content-Type: application/json").map_err(setopt("header"))?;
     }
     if !has_expect {
