@@ -17,6 +17,7 @@
 
 pub mod error;
 pub mod events;
+pub mod ffi;
 pub mod options;
 mod reactor;
 mod request;
