@@ -80,7 +80,7 @@ impl HttpError {
 
 impl From<curl::Error> for HttpError {
     fn from(e: curl::Error) -> Self {
-        HttpError::from_curl(e.code() as u32, e.extra_description())
+        HttpError::from_curl(e.code(), e.extra_description())
     }
 }
 
@@ -93,7 +93,7 @@ pub fn message_for(code: u32) -> Cow<'static, str> {
         CLEARTEXT_NOT_PERMITTED => "Cleartext traffic not permitted",
         DOMAIN_NOT_ALLOWED => "It is not allowed to access this domain",
         INTERNAL_ERROR => "Unknown error",
-        c if c >= CURL_BASE && c < CURL_BASE + 997 => match spec_curl_message(c - CURL_BASE) {
+        c if (CURL_BASE..CURL_BASE + 997).contains(&c) => match spec_curl_message(c - CURL_BASE) {
             Some(m) => m,
             None => return Cow::Owned(curl_strerror(c - CURL_BASE)),
         },

@@ -9,6 +9,7 @@ export TESTBED_DIR="${TESTBED_DIR:-$TB_REPO/target/testbed}"
 
 # Script run by a fresh bash: bring up lo (in a namespace), start the servers, run "$@",
 # stop the servers on any exit (also on Ctrl-C / TERM), keep "$@"'s exit status.
+# shellcheck disable=SC2016 # expanded by the inner bash
 _TB_INNER='
   export OHOS_HTTP_TB_NETNS="${TB_NETNS:-0}"
   if [[ $OHOS_HTTP_TB_NETNS == 1 ]]; then ip link set lo up || exit 1; fi

@@ -78,6 +78,7 @@ _tb_alive() {
 
 # True when host:port accepts a TCP connection.
 _tb_port_open() {
+  # shellcheck disable=SC2016 # expanded by the inner bash
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
@@ -195,7 +196,7 @@ _tb_start_all() {
   _tb_write_configs || { _tb_log "cannot write configs in $TESTBED_DIR/run"; return 1; }
 
   local gunicorn=("$venv/bin/gunicorn" --no-control-socket -k gthread --threads 16
-    --graceful-timeout 3 --keep-alive 10 --chdir "$TESTBED_DIR")
+    --graceful-timeout 1 --keep-alive 10 --chdir "$TESTBED_DIR")
   _tb_spawn httpbin "${gunicorn[@]}" -w 2 \
     -b "127.0.0.1:$OHOS_HTTP_TB_HTTPBIN_PORT" -b "[::1]:$OHOS_HTTP_TB_HTTPBIN_PORT" \
     --http-protocols h1,h2 --http2-cleartext both httpbin:app
@@ -283,7 +284,7 @@ _tb_start_all() {
 # ---------------------------------------------------------------- stop
 testbed_stop() {
   local i pid waited=0 left
-  for pid in "${_TB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${_TB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   while ((waited < 50)); do # up to 5 s for a clean exit
     left=0
     for pid in "${_TB_PIDS[@]}"; do _tb_alive "$pid" && left=1; done
@@ -295,10 +296,10 @@ testbed_stop() {
     pid="${_TB_PIDS[$i]}"
     if _tb_alive "$pid"; then
       _tb_log "${_TB_NAMES[$i]} (pid $pid) ignored SIGTERM; killing it and its children"
-      pkill -KILL -P "$pid" 2>/dev/null
-      kill -KILL "$pid" 2>/dev/null
+      pkill -KILL -P "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
     fi
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
     rm -f "$TESTBED_DIR/run/${_TB_NAMES[$i]}.pid"
   done
   _TB_PIDS=()

@@ -34,7 +34,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
     }
     result?;
     let ul_total = c.upload_len().unwrap_or(0);
-    c.report_progress(dl_total.max(dl), dl, ul_total, ul);
+    c.report_progress(dl_total, dl, ul_total, ul);
     let status = easy.response_code().unwrap_or(0);
     let ms = |d: Result<Duration, curl::Error>| d.map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
     let timing = PerformanceTiming {

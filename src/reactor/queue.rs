@@ -52,13 +52,13 @@ impl AdmissionQueue {
     }
 
     /// Removes and returns the waiting transfers for which `pred` holds.
-    pub(crate) fn take_where(&mut self, mut pred: impl FnMut(&Prepared) -> bool) -> Vec<Box<Prepared>> {
+    pub(crate) fn take_where(&mut self, mut pred: impl FnMut(&Prepared) -> bool) -> Vec<Prepared> {
         if self.heap.is_empty() {
             return Vec::new();
         }
         let (taken, kept): (Vec<_>, Vec<_>) =
             std::mem::take(&mut self.heap).into_iter().partition(|w| pred(&w.prepared));
         self.heap = kept.into();
-        taken.into_iter().map(|w| w.prepared).collect()
+        taken.into_iter().map(|w| *w.prepared).collect()
     }
 }

@@ -73,11 +73,6 @@ impl HeaderCollector {
         HeaderLine::Field
     }
 
-    /// The current response's status code (0 before any status line).
-    pub(crate) fn status(&self) -> u32 {
-        self.status
-    }
-
     /// The current response's fields.
     pub(crate) fn map(&self) -> &Map<String, Value> {
         &self.map
@@ -123,7 +118,7 @@ mod tests {
         assert_eq!(m["set-cookie"], serde_json::json!(["a=1", "b=2"]));
         assert_eq!(m["x-multi"], "one, two");
         assert_eq!(m["x-folded"], "start more");
-        assert_eq!(h.status(), 200);
+        assert_eq!(h.status, 200);
         assert_eq!(h.get("set-cookie"), Some("a=1"));
     }
 }

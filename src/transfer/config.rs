@@ -30,7 +30,7 @@ fn setopt(field: &str) -> impl Fn(curl::Error) -> HttpError + '_ {
         if e.code() == curl_sys::CURLE_OUT_OF_MEMORY {
             HttpError::from_curl(27, Some(field))
         } else {
-            HttpError::from_curl(e.code() as u32, Some(&format!("setting {field}: {e}")))
+            HttpError::from_curl(e.code(), Some(&format!("setting {field}: {e}")))
         }
     }
 }
@@ -83,7 +83,12 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
         easy.post_field_size(0).map_err(setopt("extraData"))?;
     }
 
-    easy.http_headers(header_list(&opts, method)?).map_err(setopt("header"))?;
+    easy.http_headers(header_list(&opts, method, multipart)?).map_err(setopt("header"))?;
+    if multipart {
+        let parts = opts.multi_form_data_list.as_deref().unwrap_or_default();
+        let mime = super::mime::attach(easy.raw(), parts)?;
+        easy.get_mut().keep_alive.push(Box::new(mime));
+    }
 
     let read_timeout = opts.read_timeout_ms();
     if read_timeout > 0 {
@@ -213,19 +218,24 @@ fn header_value_text(v: &Value) -> Option<String> {
 
 /// The header list: the user's headers, a default content type for bodies, and no
 /// `Expect: 100-continue` wait.
-fn header_list(opts: &HttpRequestOptions, method: RequestMethod) -> Result<List, HttpError> {
+fn header_list(opts: &HttpRequestOptions, method: RequestMethod, multipart: bool) -> Result<List, HttpError> {
     let mut list = List::new();
     let mut has_content_type = false;
     let mut has_expect = false;
     for (name, value) in opts.header.iter().flatten() {
         let text = header_value_text(value)
             .ok_or_else(|| HttpError::parameter(format!("header.{name} must be a string, number or boolean")))?;
-        has_content_type |= name.eq_ignore_ascii_case("content-type");
+        let is_content_type = name.eq_ignore_ascii_case("content-type");
+        if multipart && is_content_type {
+            // curl writes the multipart content type itself, with its boundary
+            continue;
+        }
+        has_content_type |= is_content_type;
         has_expect |= name.eq_ignore_ascii_case("expect");
         let line = if text.is_empty() { format!("{name};") } else { format!("{name}: {text}") };
         list.append(&line).map_err(setopt("header"))?;
     }
-    if method.has_body() && !has_content_type {
+    if method.has_body() && !has_content_type && !multipart {
         list.append("Content-Type: application/json").map_err(setopt("header"))?;
     }
     if !has_expect {

@@ -1,0 +1,215 @@
+//! Options that change how a transfer runs: timeouts, protocol, trust, ranges, maxLimit,
+//! priority/usingCache acceptance, and 401 validation naming the field.
+mod common;
+use common::*;
+use ohos_http::{create_http, HttpError, HttpRequestOptions, ResponseResult};
+use std::time::{Duration, Instant};
+
+fn body_len(r: &ohos_http::HttpResponse) -> usize {
+    match &r.result {
+        ResponseResult::ArrayBuffer(b) => b.len(),
+        other => other.to_bytes().len(),
+    }
+}
+
+#[test]
+fn read_timeout_is_inactivity_so_a_trickling_body_survives() {
+    require_testbed();
+    // 8 chunks, one every 400 ms: 3.2 s in all, far longer than the 1 s readTimeout
+    let t = Instant::now();
+    let r = create_http()
+        .request(&format!("{FAULT}/trickle?chunks=8&interval_ms=400&size=10"), Some(opts(r#"{"readTimeout":1000}"#)))
+        .unwrap();
+    assert_eq!(r.response_code, 200);
+    assert_eq!(body_len(&r), 80);
+    assert!(t.elapsed() > Duration::from_secs(2));
+}
+
+#[test]
+fn read_timeout_fires_when_a_body_stalls_and_zero_means_none() {
+    require_testbed();
+    let http = create_http();
+    let e = http.request(&format!("{FAULT}/stall?bytes=100"), Some(opts(r#"{"readTimeout":1000}"#))).unwrap_err();
+    assert_eq!(e.code(), 2_300_028, "{e}");
+    // readTimeout 0: no timeout; a 2.5 s wait completes
+    let r = http.request(&format!("{FAULT}/delay?ms=2500"), Some(opts(r#"{"readTimeout":0}"#))).unwrap();
+    assert_eq!(r.response_code, 200);
+}
+
+/// A listening socket whose accept queue is full: further SYNs are dropped, so connecting
+/// hangs until the connect timeout (all on loopback).
+fn saturated_listener() -> (std::os::fd::OwnedFd, u16, Vec<std::net::TcpStream>) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket calls on a fresh descriptor we own.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0);
+        let mut addr: libc::sockaddr_in = std::mem::zeroed();
+        addr.sin_family = libc::AF_INET as _;
+        addr.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+        let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        assert_eq!(libc::bind(fd, &addr as *const _ as *const libc::sockaddr, len), 0);
+        assert_eq!(libc::listen(fd, 0), 0);
+        let mut bound: libc::sockaddr_in = std::mem::zeroed();
+        let mut blen = len;
+        libc::getsockname(fd, &mut bound as *mut _ as *mut libc::sockaddr, &mut blen);
+        let port = u16::from_be(bound.sin_port);
+        let owned = std::os::fd::OwnedFd::from_raw_fd(fd);
+        let mut fillers = Vec::new();
+        for _ in 0..4 {
+            if let Ok(s) =
+                std::net::TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200))
+            {
+                fillers.push(s);
+            }
+        }
+        (owned, port, fillers)
+    }
+}
+
+#[test]
+fn connect_timeout_fails_with_28() {
+    let (_listener, port, _fillers) = saturated_listener();
+    let t = Instant::now();
+    let e = create_http()
+        .request(&format!("http://127.0.0.1:{port}/"), Some(opts(r#"{"connectTimeout":500}"#)))
+        .unwrap_err();
+    assert_eq!(e.code(), 2_300_028, "{e}");
+    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+}
+
+#[test]
+fn using_protocol_selects_the_http_version() {
+    require_testbed();
+    let http = create_http();
+    let tls = format!(r#""caPath":"{}""#, ca());
+    // HTTP/2 first: libcurl 7.88 may reuse an idle HTTP/1.1 connection for an HTTP/2 request,
+    // but never an HTTP/2 connection for an HTTP/1.1 one.
+    let r =
+        http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":1}}"#)))).unwrap();
+    assert_eq!(r.http_version, "2");
+    let r =
+        http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":0}}"#)))).unwrap();
+    assert_eq!(r.http_version, "1.1");
+    // HTTP/3: this libcurl has none, so it falls back to the best it has
+    let r =
+        http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{{tls},"usingProtocol":2}}"#)))).unwrap();
+    assert_eq!(r.response_code, 200);
+    if curl::Version::get().feature_http3() {
+        assert_eq!(r.http_version, "3");
+    }
+    // plain HTTP: HTTP2 is h2c with prior knowledge ([::1]: no other test here uses that host,
+    // so no idle HTTP/1.1 connection can be picked up), HTTP1_1 is 1.1
+    let r = http.request(&format!("{HTTPBIN_V6}/get"), Some(opts(r#"{"usingProtocol":1}"#))).unwrap();
+    assert_eq!((r.response_code, r.http_version.as_str()), (200, "2"));
+    let r = http.request(&format!("{HTTPBIN_V6}/get"), Some(opts(r#"{"usingProtocol":0}"#))).unwrap();
+    assert_eq!(r.http_version, "1.1");
+}
+
+#[test]
+fn ca_path_accepts_a_file_or_a_directory() {
+    require_testbed();
+    let http = create_http();
+    let r = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{"caPath":"{}"}}"#, ca())))).unwrap();
+    assert_eq!(r.response_code, 200);
+    let dir = cert("ca-dir");
+    let r = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{"caPath":"{dir}"}}"#)))).unwrap();
+    assert_eq!(r.response_code, 200);
+    // another CA: the server is not trusted
+    let other = cert("other-ca.pem");
+    let e = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{"caPath":"{other}"}}"#)))).unwrap_err();
+    assert_eq!(e.code(), 2_300_060, "{e}");
+}
+
+#[test]
+fn resume_from_and_to_request_a_byte_range() {
+    require_testbed();
+    let http = create_http();
+    let whole = http.request(&format!("{NGINX}/1k.bin"), None).unwrap().result.to_bytes();
+    assert_eq!(whole.len(), 1024);
+    let r = http.request(&format!("{NGINX}/1k.bin"), Some(opts(r#"{"resumeFrom":100,"resumeTo":199}"#))).unwrap();
+    assert_eq!(r.response_code, 206);
+    assert_eq!(r.result.to_bytes(), whole[100..200].to_vec());
+    let r = http.request(&format!("{NGINX}/1k.bin"), Some(opts(r#"{"resumeFrom":1000}"#))).unwrap();
+    assert_eq!(r.result.to_bytes(), whole[1000..].to_vec());
+    let r = http.request(&format!("{NGINX}/1k.bin"), Some(opts(r#"{"resumeTo":9}"#))).unwrap();
+    assert_eq!(r.result.to_bytes(), whole[..10].to_vec(), "resumeTo is an end position, not a suffix length");
+    // out of [1, 2^32]: ignored, as the spec says
+    let r = http.request(&format!("{NGINX}/1k.bin"), Some(opts(r#"{"resumeFrom":0}"#))).unwrap();
+    assert_eq!(r.response_code, 200);
+}
+
+#[test]
+fn max_limit_is_enforced_for_content_length_and_chunked_bodies() {
+    require_testbed();
+    let http = create_http();
+    let limit = r#"{"maxLimit":1000,"expectDataType":2}"#;
+    let r = http.request(&format!("{FAULT}/bytes?size=1000"), Some(opts(limit))).unwrap();
+    assert_eq!(body_len(&r), 1000, "exactly at the limit passes");
+    let e = http.request(&format!("{FAULT}/chunked?size=1001"), Some(opts(limit))).unwrap_err();
+    assert_eq!(e.code(), 2_300_063, "chunked over the limit: {e}");
+    let r = http.request(&format!("{FAULT}/chunked?size=1000"), Some(opts(limit))).unwrap();
+    assert_eq!(body_len(&r), 1000);
+    // the default is 5 MiB
+    let r = http.request(&format!("{FAULT}/chunked?size={}", 5 << 20), Some(opts(r#"{"expectDataType":2}"#))).unwrap();
+    assert_eq!(body_len(&r), 5 << 20);
+    let e = http.request(&format!("{FAULT}/chunked?size={}", (5 << 20) + 1), None).unwrap_err();
+    assert_eq!(e.code(), 2_300_063, "{e}");
+    // 100 MiB is the largest maxLimit
+    let e = http.request(&format!("{FAULT}/bytes?size=10"), Some(opts(r#"{"maxLimit":104857601}"#))).unwrap_err();
+    assert_eq!(e.code(), 401);
+    assert!(e.message().contains("maxLimit"), "{e}");
+}
+
+#[test]
+fn priority_and_using_cache_are_accepted() {
+    require_testbed();
+    let r = create_http()
+        .request(&format!("{HTTPBIN}/get"), Some(opts(r#"{"priority":1000,"usingCache":false}"#)))
+        .unwrap();
+    assert_eq!(r.response_code, 200);
+}
+
+fn param_error(o: HttpRequestOptions, field: &str) {
+    let e: HttpError = create_http().request("http://127.0.0.1:1/", Some(o)).unwrap_err();
+    assert_eq!(e.code(), 401, "{e}");
+    assert!(e.message().contains(field), "message {:?} should name {field}", e.message());
+}
+
+#[test]
+fn invalid_values_are_401_naming_the_field() {
+    param_error(HttpRequestOptions { priority: Some(0), ..Default::default() }, "priority");
+    param_error(HttpRequestOptions { priority: Some(1001), ..Default::default() }, "priority");
+    let header = serde_json::json!({"x-obj": {"a": 1}}).as_object().unwrap().clone();
+    param_error(HttpRequestOptions { header: Some(header), ..Default::default() }, "x-obj");
+    let e = HttpRequestOptions::from_json(r#"{"method":"FETCH"}"#).unwrap_err();
+    assert_eq!(e.code(), 401);
+    assert!(e.message().contains("method"), "{e}");
+    let e = HttpRequestOptions::from_json(r#"{"readTimeout":-1}"#).unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("readTimeout"), "{e}");
+    let e = HttpRequestOptions::from_json(r#"{"connectTimeout":"soon"}"#).unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("connectTimeout"), "{e}");
+    let e = HttpRequestOptions::from_json(r#"{"certificatePinning":{"publicKeyHash":"x","hashAlgorithm":"SHA-1"}}"#)
+        .and_then(|o| o.validate())
+        .unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("hashAlgorithm"), "{e}");
+    let e = HttpRequestOptions::from_json("{not json").unwrap_err();
+    assert_eq!(e.code(), 401);
+}
+
+#[test]
+fn fields_of_later_features_are_parsed_and_validated_now() {
+    let o = opts(
+        r#"{"clientCert":{"certPath":"/c.pem","certType":"P12","keyPath":"","keyPassword":"pw"},
+            "usingProxy":{"host":"127.0.0.1","port":18128,"exclusionList":["localhost"]},
+            "dnsOverHttps":"https://127.0.0.1:18053/dns-query","dnsServers":["127.0.0.1:15353","bogus"],
+            "multiFormDataList":[{"name":"f","contentType":"text/plain","data":"x"}]}"#,
+    );
+    o.validate().unwrap();
+    let e = opts(r#"{"multiFormDataList":[{"name":"f","contentType":"text/plain"}]}"#).validate().unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("multiFormDataList[0]"), "{e}");
+    let e = opts(r#"{"dnsServers":["nope"]}"#).validate().unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("dnsServers"), "{e}");
+    let e = opts(r#"{"usingProxy":{"host":"","port":1}}"#).validate().unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("usingProxy"), "{e}");
+}
