@@ -152,3 +152,36 @@ impl NulText {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_2300999_with_detail() {
+        assert_eq!(guard("t", || panic!("boom")), 2_300_999);
+        let mut err: *mut ohos_http_error_t = std::ptr::null_mut();
+        // SAFETY: a valid out slot.
+        let status = unsafe { guard_err("ohos_http_test", &mut err, || panic!("boom")) };
+        assert_eq!(status, 2_300_999);
+        assert!(!err.is_null());
+        let (mut p, mut n) = (std::ptr::null(), 0usize);
+        // SAFETY: a live error object and valid out slots.
+        unsafe {
+            assert_eq!(super::super::error::ohos_http_error_detail(err, &mut p, &mut n), 0);
+            let text = CStr::from_ptr(p).to_str().unwrap();
+            assert!(text.contains("ohos_http_test") && text.contains("boom"), "{text}");
+            super::super::error::ohos_http_error_free(err);
+        }
+    }
+
+    #[test]
+    fn errors_and_success() {
+        assert_eq!(guard("t", || Ok(())), 0);
+        assert_eq!(guard("t", || Err(HttpError::parameter("x"))), 401);
+        let mut err: *mut ohos_http_error_t = std::ptr::NonNull::dangling().as_ptr();
+        // SAFETY: a valid out slot; it is reset to NULL on success.
+        assert_eq!(unsafe { guard_err("t", &mut err, || Ok(())) }, 0);
+        assert!(err.is_null());
+    }
+}
