@@ -223,6 +223,19 @@ typedef void (*ohos_http_stream_fn)(void *user_data,
                                     uint32_t response_code,
                                     const ohos_http_error_t *error);
 
+// Pool and concurrency limits of the process-wide reactor (defaults as OpenHarmony's device
+// build: 64 transfers at once, 6 connections per host, 64 in total, 64 idle kept).
+typedef struct {
+  // Transfers running at once; more wait in the priority queue (default 64, at least 1).
+  size_t max_active_transfers;
+  // Connections per host (default 6; 0 = unlimited).
+  size_t max_host_connections;
+  // Connections in total (default 64; 0 = unlimited).
+  size_t max_total_connections;
+  // Idle connections kept for reuse (default 64).
+  size_t max_cached_connections;
+} ohos_http_reactor_config_t;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -536,6 +549,32 @@ int32_t ohos_http_response_from_cache(const ohos_http_response_t *response,
 // # Safety
 // `response` is NULL or a response received from this library and not yet freed.
 void ohos_http_response_free(ohos_http_response_t *response);
+
+// Fills `*out_config` with the default limits (start from these, change some, then call
+// `ohos_http_configure`).
+//
+// # Safety
+// `out_config` is NULL (401) or writable.
+int32_t ohos_http_reactor_config_default(ohos_http_reactor_config_t *out_config);
+
+// Applies new pool and concurrency limits to the reactor (starting it if needed); transfers
+// already running keep their connections. 401 when `max_active_transfers` is 0.
+//
+// # Safety
+// `config` is NULL (401) or points to a readable config.
+int32_t ohos_http_configure(const ohos_http_reactor_config_t *config);
+
+// The library's version ("0.1.0"): a static NUL-terminated string, never NULL.
+const char *ohos_http_version(void);
+
+// What the build found about libcurl: `*out_curl_version` (e.g. "7.88.1") and
+// `*out_curl_features` (`curl-config --features`, space-separated), static NUL-terminated
+// strings. Either out-pointer may be NULL.
+//
+// # Safety
+// The out-pointers are NULL or writable.
+int32_t ohos_http_build_info(const char **out_curl_version,
+                             const char **out_curl_features);
 
 #ifdef __cplusplus
 }  // extern "C"

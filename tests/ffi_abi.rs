@@ -333,3 +333,25 @@ fn get_post_bytes_and_stream_through_the_abi() {
         assert_eq!(ohos_http_destroy(&mut h), 0);
     }
 }
+
+#[test]
+fn versions_and_reactor_limits() {
+    unsafe {
+        let v = CStr::from_ptr(ohos_http_version()).to_str().unwrap();
+        assert_eq!(v, env!("CARGO_PKG_VERSION"));
+        let (mut cv, mut cf) = (null::<c_char>(), null::<c_char>());
+        assert_eq!(ohos_http_build_info(&mut cv, &mut cf), 0);
+        assert!(!CStr::from_ptr(cv).to_bytes().is_empty());
+        assert!(!cf.is_null());
+        assert_eq!(ohos_http_build_info(null_mut(), null_mut()), 0);
+
+        assert_eq!(ohos_http_reactor_config_default(null_mut()), 401);
+        assert_eq!(ohos_http_configure(null()), 401);
+        let mut cfg = std::mem::zeroed::<ohos_http_reactor_config_t>();
+        assert_eq!(ohos_http_reactor_config_default(&mut cfg), 0);
+        assert_eq!((cfg.max_active_transfers, cfg.max_host_connections), (64, 6));
+        assert_eq!(ohos_http_configure(&cfg), 0);
+        let zero = ohos_http_reactor_config_t { max_active_transfers: 0, ..cfg };
+        assert_eq!(ohos_http_configure(&zero), 401);
+    }
+}

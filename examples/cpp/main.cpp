@@ -448,8 +448,11 @@ int main() {
   // The host initialises libcurl itself, before any thread starts (the library does too; curl
   // counts). It never calls curl_global_cleanup while requests of the library may run.
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  std::printf("ohos-http C++ example: httpbin %s, fault %s, nginx %s\n", kHttpbin.c_str(), kFault.c_str(),
-              kNginx.c_str());
+  const char *curl_version = nullptr;
+  ohos_http_build_info(&curl_version, nullptr);
+  std::printf("ohos-http %s (built against libcurl %s; running %s) C++ example: httpbin %s, fault %s, nginx %s\n",
+              ohos_http_version(), curl_version, curl_version_info(CURLVERSION_NOW)->version, kHttpbin.c_str(),
+              kFault.c_str(), kNginx.c_str());
   test_error_messages();
   test_get();
   test_post_json_async();

@@ -20,7 +20,8 @@
 //!
 //! Files: `boundary` (panic boundary, argument checks), `error` (codes, messages, error
 //! objects), `userdata` (user data + destructor), `handle` (create/destroy), `options`,
-//! `request` (the request calls), `events` (listeners), `response` (accessors).
+//! `request` (the request calls), `events` (listeners), `response` (accessors), `runtime`
+//! (reactor limits, versions).
 mod boundary;
 mod error;
 mod events;
@@ -28,6 +29,7 @@ mod handle;
 mod options;
 mod request;
 mod response;
+mod runtime;
 mod userdata;
 
 pub use error::*;
@@ -36,4 +38,5 @@ pub use handle::*;
 pub use options::*;
 pub use request::*;
 pub use response::*;
+pub use runtime::*;
 pub use userdata::*;
