@@ -99,6 +99,8 @@ struct Handle {
   Handle() {
     if (ohos_http_create(&ptr) != OHOS_HTTP_OK) ptr = nullptr;
   }
+  Handle(const Handle &) = delete;
+  Handle &operator=(const Handle &) = delete;
   ~Handle() { ohos_http_destroy(&ptr); }
 };
 
@@ -368,6 +370,27 @@ void test_cancel() {
   check(ohos_http_destroy(&h) == OHOS_HTTP_OK, "destroy of a NULLed handle is a no-op");
 }
 
+void test_cancel_blocking() {
+  // A blocking stream request on another thread; this thread destroys the handle meanwhile.
+  // The call holds its own reference, so it returns 2300042 instead of touching freed memory.
+  ohos_http_request_t *h = nullptr;
+  ohos_http_create(&h);
+  int32_t status = -1;
+  std::string text;
+  std::thread t([h, &status, &text] {
+    ohos_http_error_t *err = nullptr;
+    uint32_t code = 0;
+    status = ohos_http_request_in_stream(h, (kFault + "/hang").c_str(), nullptr, &code, &err);
+    text = error_text(err);
+    ohos_http_error_free(err);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ohos_http_destroy(&h);
+  t.join();
+  check(status == OHOS_HTTP_CANCELLED, "blocking call on another thread cancelled by destroy: 2300042",
+        std::to_string(status) + " " + text);
+}
+
 void test_refused() {
   Handle h;
   Response r;
@@ -460,6 +483,7 @@ int main() {
   test_stream_blocking();
   test_stream_async();
   test_cancel();
+  test_cancel_blocking();
   test_refused();
   test_bad_arguments();
   test_libcurl_direct();
