@@ -15,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod error;
 pub mod events;
 pub mod ffi;
@@ -24,6 +25,9 @@ mod request;
 pub mod response;
 mod transfer;
 
+pub use cache::{
+    cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache, MAX_CACHE_SIZE,
+};
 pub use error::HttpError;
 pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;

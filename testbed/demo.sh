@@ -6,10 +6,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . testbed/lib.sh
 
 ./testbed/setup.sh
-if [[ ! -f examples/demo.rs && ! -f examples/demo/main.rs ]] && ! grep -q '^name *= *"demo"' Cargo.toml; then
-  echo "demo: there is no example named demo yet (examples/demo.rs); nothing to run"
-  exit 0
-fi
 # Build while the registry is reachable: the namespace has no network.
 cargo build --example demo
 rc=0

@@ -114,6 +114,18 @@ pub enum ExtraData {
     ArrayBuffer(Vec<u8>),
 }
 
+impl ExtraData {
+    /// The bytes of a body or form part: strings as UTF-8, objects as JSON text (a JSON
+    /// string as its text), bytes as they are.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            ExtraData::String(s) | ExtraData::Object(Value::String(s)) => s.clone().into_bytes(),
+            ExtraData::Object(v) => v.to_string().into_bytes(),
+            ExtraData::ArrayBuffer(b) => b.clone(),
+        }
+    }
+}
+
 /// Type of the response's `result`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u32)]

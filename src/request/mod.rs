@@ -6,6 +6,7 @@ mod dispatcher;
 mod future;
 
 pub(crate) use self::core::RequestCore;
+pub(crate) use dispatcher::call_later;
 pub use future::ResponseFuture;
 
 use crate::error::{HttpError, INTERNAL_ERROR};
@@ -214,11 +215,16 @@ impl HttpRequest {
         if self.core.is_destroyed() {
             return Err(HttpError::new(INTERNAL_ERROR, "Unknown error: the HttpRequest was destroyed"));
         }
-        let options = options.unwrap_or_default();
+        let mut options = options.unwrap_or_default();
         options.validate()?;
         let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
         let shared = TransferShared::new(id, self.core.clone());
         let sink = make_sink(&shared)?;
+        // The response cache may answer by itself, or watch the transfer (src/cache/hook.rs).
+        let sink = match crate::cache::hook::intercept(url, &mut options, stream, &shared, sink) {
+            crate::cache::hook::Intercept::Answered => return Ok(shared),
+            crate::cache::hook::Intercept::Network(sink) => sink,
+        };
         let collector = Collector::new(shared.clone(), sink, stream);
         let mut prepared = Box::new(prepare(url, options, collector)?);
         // From here on the transfer reports exactly one Done, whatever happens to it.

@@ -43,7 +43,7 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     let method = opts.method();
     let url = request_url(url, &opts);
     let body: Option<Vec<u8>> = match (&opts.extra_data, method.has_body()) {
-        (Some(extra), true) => Some(body_bytes(extra)),
+        (Some(extra), true) => Some(extra.to_bytes()),
         (None, true) => Some(Vec::new()),
         (_, false) => None,
     };
@@ -140,16 +140,6 @@ pub(crate) fn is_multipart(opts: &HttpRequestOptions) -> bool {
     opts.multi_form_data_list.is_some()
         && header_value(opts, "content-type")
             .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data")))
-}
-
-/// The request body for POST/PUT: strings as UTF-8, objects as JSON, bytes as they are.
-fn body_bytes(extra: &ExtraData) -> Vec<u8> {
-    match extra {
-        ExtraData::String(s) => s.clone().into_bytes(),
-        ExtraData::Object(Value::String(s)) => s.clone().into_bytes(),
-        ExtraData::Object(v) => v.to_string().into_bytes(),
-        ExtraData::ArrayBuffer(b) => b.clone(),
-    }
 }
 
 /// Appends extraData to the URL's query (before any fragment): a string as given, an object
