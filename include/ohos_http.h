@@ -134,6 +134,11 @@ typedef uint32_t ohos_http_data_type_t;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A handle to the process-wide response cache (`HttpResponseCache`). All handles refer to the
+// same cache. Free it with `ohos_http_cache_free` (that does not turn the cache off; use
+// `ohos_http_cache_delete` for that). Thread-safe.
+typedef struct ohos_http_cache_t ohos_http_cache_t;
+
 // An error's code and full message (the spec's text for the code plus detail such as the
 // options field or curl's error buffer). Owned by whoever received it; free it with
 // `ohos_http_error_free`.
@@ -153,6 +158,38 @@ typedef struct ohos_http_request_t ohos_http_request_t;
 // `ohos_http_request`, or a completion callback); free it with `ohos_http_response_free`.
 // Read-only, so it may be read from several threads at once.
 typedef struct ohos_http_response_t ohos_http_response_t;
+
+// Completion callback of `ohos_http_cache_flush_async` / `ohos_http_cache_delete_async`:
+// `status` 0 or the error code (2300023 when the cache file cannot be written or removed),
+// `error` its detail, valid only during the call (NULL on success).
+//
+// Thread: the library's dispatcher thread (the work itself runs on a worker thread).
+// `user_data_free` runs right after it returns. It must not block for long and must not
+// throw (mark it `noexcept`).
+typedef void (*ohos_http_done_fn)(void *user_data,
+                                  int32_t status,
+                                  const ohos_http_error_t *error);
+
+// Destructor of a `user_data` pointer, or NULL for none.
+//
+// Called exactly once, after the last call of the callback the pointer was given with, on
+// whichever thread releases it: the dispatcher thread after an async completion callback,
+// the thread that calls `ohos_http_off`/`ohos_http_destroy` for a listener, or the thread
+// that ran a `once` listener. It must not block for long and must not throw (a C++ exception
+// must never unwind into the library; mark the function `noexcept`).
+typedef void (*ohos_http_free_fn)(void *user_data);
+
+// What the response cache holds (`ohos_http_cache_usage`).
+typedef struct {
+  // Whether the cache is on.
+  bool active;
+  // Number of stored responses.
+  size_t entries;
+  // Bytes they count against the size.
+  uint64_t bytes;
+  // The size bound in bytes (0 while off).
+  uint64_t capacity;
+} ohos_http_cache_usage_t;
 
 // One event, as a listener receives it. Every pointer in it is valid only during the call.
 typedef struct {
@@ -185,15 +222,6 @@ typedef struct {
 // `noexcept`). It may call the library, including `ohos_http_off` and `ohos_http_destroy`.
 typedef void (*ohos_http_listener_fn)(void *user_data,
                                       const ohos_http_event_t *event);
-
-// Destructor of a `user_data` pointer, or NULL for none.
-//
-// Called exactly once, after the last call of the callback the pointer was given with, on
-// whichever thread releases it: the dispatcher thread after an async completion callback,
-// the thread that calls `ohos_http_off`/`ohos_http_destroy` for a listener, or the thread
-// that ran a `once` listener. It must not block for long and must not throw (a C++ exception
-// must never unwind into the library; mark the function `noexcept`).
-typedef void (*ohos_http_free_fn)(void *user_data);
 
 // Completion callback of `ohos_http_request_async`.
 //
@@ -239,6 +267,77 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Turns the process-wide response cache on (`http.createHttpResponseCache(cacheSize)`) and
+// returns a handle. `cache_size` in bytes: `UINT64_MAX` means the default and maximum (10
+// MiB), larger values are clamped to it, 0 stores nothing. When the cache is off, its file in
+// the cache directory is loaded; when it is on, only its size changes. `*out_cache` receives
+// a handle to free with `ohos_http_cache_free`.
+//
+// # Safety
+// `out_cache` is NULL (401) or writable.
+int32_t ohos_http_cache_create(uint64_t cache_size,
+                               ohos_http_cache_t **out_cache);
+
+// Writes the cache to its file (atomically). A no-op (0) while the cache is off. 2300023 when
+// the directory cannot be determined or written, with detail in `*out_error` (may be NULL).
+//
+// # Safety
+// `cache` is NULL (401) or a live handle; `out_error` is NULL or writable.
+int32_t ohos_http_cache_flush(const ohos_http_cache_t *cache,
+                              ohos_http_error_t **out_error);
+
+// Turns the cache off and deletes its entries, in memory and on disk. Requests bypass the
+// cache until `ohos_http_cache_create` is called again. 2300023 when the file exists but
+// cannot be removed.
+//
+// # Safety
+// `cache` is NULL (401) or a live handle; `out_error` is NULL or writable.
+int32_t ohos_http_cache_delete(const ohos_http_cache_t *cache,
+                               ohos_http_error_t **out_error);
+
+// `ohos_http_cache_flush` on a worker thread; returns at once. When it returns 0, `callback`
+// (may be NULL) runs exactly once on the dispatcher thread, then `user_data_free` (may be
+// NULL); on a non-zero return (401: NULL cache) neither runs.
+//
+// # Safety
+// `cache` is NULL or a live handle; `callback`/`user_data_free` safe to call on the
+// dispatcher thread.
+int32_t ohos_http_cache_flush_async(const ohos_http_cache_t *cache,
+                                    ohos_http_done_fn callback,
+                                    void *user_data,
+                                    ohos_http_free_fn user_data_free);
+
+// `ohos_http_cache_delete` on a worker thread; as `ohos_http_cache_flush_async`.
+//
+// # Safety
+// As `ohos_http_cache_flush_async`.
+int32_t ohos_http_cache_delete_async(const ohos_http_cache_t *cache,
+                                     ohos_http_done_fn callback,
+                                     void *user_data,
+                                     ohos_http_free_fn user_data_free);
+
+// What the cache holds now.
+//
+// # Safety
+// `cache` is NULL (401) or a live handle; `out_usage` is NULL (401) or writable.
+int32_t ohos_http_cache_usage(const ohos_http_cache_t *cache,
+                              ohos_http_cache_usage_t *out_usage);
+
+// Sets the directory of the cache file (used by the next flush and delete, and by
+// `ohos_http_cache_create` when it turns the cache on). Call it once at start-up with the
+// application's cache directory; default `$XDG_CACHE_HOME/ohos-http` or
+// `$HOME/.cache/ohos-http`.
+//
+// # Safety
+// `dir` is NULL (401) or a NUL-terminated UTF-8 path.
+int32_t ohos_http_cache_set_directory(const char *dir);
+
+// Frees a cache handle (the cache itself stays on). NULL is allowed (nothing happens).
+//
+// # Safety
+// `cache` is NULL or a handle from `ohos_http_cache_create`, not yet freed.
+void ohos_http_cache_free(ohos_http_cache_t *cache);
 
 // The message of an error code, e.g. "Failed to connect to the server" for 2300007: the
 // spec's text for the codes it lists, libcurl's own description for other curl codes,

@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 namespace {
 
 int g_passed = 0;
@@ -465,6 +467,40 @@ void test_libcurl_direct() {
   check(w.status == OHOS_HTTP_OK && c == 200, "library request beside direct libcurl", std::to_string(w.status));
 }
 
+void done_flag(void *user_data, int32_t status, const ohos_http_error_t *) noexcept {
+  static_cast<std::atomic<int32_t> *>(user_data)->store(status);
+}
+
+bool served_from_cache(ohos_http_request_t *h, const std::string &url) {
+  Response r;
+  bool hit = false;
+  if (ohos_http_request(h, url.c_str(), nullptr, &r.ptr, nullptr) != OHOS_HTTP_OK) return false;
+  ohos_http_response_from_cache(r.ptr, &hit);
+  return hit;
+}
+
+void test_cache() {
+  // The response cache is process-wide: turned on here, deleted (off) at the end.
+  std::string dir = env_or("TMPDIR", "/tmp") + "/ohos-http-cpp-example-" + std::to_string(::getpid());
+  check(ohos_http_cache_set_directory(dir.c_str()) == OHOS_HTTP_OK, "cache_set_directory");
+  ohos_http_cache_t *cache = nullptr;
+  check(ohos_http_cache_create(UINT64_MAX, &cache) == OHOS_HTTP_OK && cache != nullptr, "cache_create");
+  Handle h;
+  std::string url = kFault + "/count/cpp-" + std::to_string(::getpid()) + "?cc=max-age=600";
+  check(!served_from_cache(h.ptr, url), "first GET goes to the network");
+  check(served_from_cache(h.ptr, url), "second GET is served from the cache");
+  Error e;
+  check(ohos_http_cache_flush(cache, &e.ptr) == OHOS_HTTP_OK, "cache_flush", e.text());
+  std::atomic<int32_t> status{-1};
+  check(ohos_http_cache_delete_async(cache, done_flag, &status, nullptr) == OHOS_HTTP_OK, "cache_delete_async");
+  for (int i = 0; i < 600 && status.load() == -1; i++) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  check(status.load() == OHOS_HTTP_OK, "cache deleted", std::to_string(status.load()));
+  ohos_http_cache_usage_t usage{};
+  check(ohos_http_cache_usage(cache, &usage) == OHOS_HTTP_OK && !usage.active, "cache off after delete");
+  ohos_http_cache_free(cache);
+  ::rmdir(dir.c_str());
+}
+
 }  // namespace
 
 int main() {
@@ -487,6 +523,7 @@ int main() {
   test_refused();
   test_bad_arguments();
   test_libcurl_direct();
+  test_cache();
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

@@ -20,9 +20,11 @@
 //!
 //! Files: `boundary` (panic boundary, argument checks), `error` (codes, messages, error
 //! objects), `userdata` (user data + destructor), `handle` (create/destroy), `options`,
-//! `request` (the request calls), `events` (listeners), `response` (accessors), `runtime`
+//! `request` (the request calls), `events` (listeners), `response` (accessors), `cache`
+//! (the response cache), `runtime`
 //! (reactor limits, versions).
 mod boundary;
+mod cache;
 mod error;
 mod events;
 mod handle;
@@ -32,6 +34,7 @@ mod response;
 mod runtime;
 mod userdata;
 
+pub use cache::*;
 pub use error::*;
 pub use events::*;
 pub use handle::*;
