@@ -16,10 +16,12 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+mod dns;
 pub mod error;
 pub mod events;
 pub mod ffi;
 pub mod options;
+pub mod policy;
 mod reactor;
 mod request;
 pub mod response;
@@ -31,6 +33,10 @@ pub use cache::{
 pub use error::HttpError;
 pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;
+pub use policy::{
+    load_network_policy_json, network_policy, reset_network_policy, set_network_policy, DomainName, DomainPolicy,
+    NetworkPolicy,
+};
 pub use reactor::{configure, ReactorConfig};
 pub use request::{HttpRequest, ResponseFuture};
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};
