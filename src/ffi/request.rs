@@ -100,7 +100,10 @@ unsafe fn blocking(
             let url = str_arg(url, "url")?;
             let options = opts.get()?;
             let response = handle.inner.request(url, options)?;
-            write_opt(out_response, ohos_http_response_t::into_raw(response));
+            // Converted only when the caller wants it: a NULL out_response discards it.
+            if !out_response.is_null() {
+                write_opt(out_response, ohos_http_response_t::into_raw(response));
+            }
             Ok(())
         })
     }
