@@ -464,6 +464,42 @@ int32_t ohos_http_options_set_form_data_bytes(ohos_http_options_t *options,
 // `options` is NULL or an object from `ohos_http_options_parse`, not yet freed.
 void ohos_http_options_free(ohos_http_options_t *options);
 
+// Sets the network policy from JSON text (see `NetworkPolicy::from_json`: `internet-permitted`,
+// `allowed-domains`, `network-security-config` with `base-config`, `domain-config` (domains,
+// `cleartextTrafficPermitted`, `pin-set`)). Requests started from now on follow it. A bad text
+// is 401 naming the key, and the policy stays as it was.
+//
+// # Safety
+// `json` is NULL (401) or NUL-terminated; `out_error` NULL or writable.
+int32_t ohos_http_policy_set_json(const char *json,
+                                  ohos_http_error_t **out_error);
+
+// Reads a JSON policy file and makes it the policy (401 when unreadable or invalid; the policy
+// stays as it was).
+//
+// # Safety
+// `path` is NULL (401) or NUL-terminated; `out_error` NULL or writable.
+int32_t ohos_http_policy_load_file(const char *path,
+                                   ohos_http_error_t **out_error);
+
+// Internet permission: `false` fails every later request with 201 before any socket opens.
+int32_t ohos_http_policy_set_internet_allowed(bool allowed);
+
+// Whether cleartext `http://` is permitted for domains no per-domain rule covers (default
+// true); `false` fails such requests with 2300997.
+int32_t ohos_http_policy_set_cleartext_permitted(bool permitted);
+
+// The hosts requests may go to, as a JSON array of strings (`["localhost", "*.example.com"]`;
+// `*` allows every host); NULL allows every host again. Other hosts fail with 2300998.
+//
+// # Safety
+// `domains_json` is NULL or NUL-terminated; `out_error` NULL or writable.
+int32_t ohos_http_policy_set_allowed_domains(const char *domains_json,
+                                             ohos_http_error_t **out_error);
+
+// Restores the default policy (everything allowed).
+int32_t ohos_http_policy_reset(void);
+
 // Sends a request and blocks until the whole response has arrived (`request()`).
 //
 // `url` is required; `options_json` is NULL (defaults) or the camelCase JSON options

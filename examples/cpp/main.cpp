@@ -501,6 +501,27 @@ void test_cache() {
   ::rmdir(dir.c_str());
 }
 
+void test_policy() {
+  // The network policy is process-wide: set, checked, and reset here.
+  Handle h;
+  std::string url = kHttpbin + "/get";
+  auto status_of = [&](const std::string &u) {
+    return ohos_http_request(h.ptr, u.c_str(), nullptr, nullptr, nullptr);
+  };
+  ohos_http_policy_set_internet_allowed(false);
+  check(status_of(url) == OHOS_HTTP_PERMISSION_DENIED, "policy: no internet permission is 201");
+  ohos_http_policy_set_internet_allowed(true);
+  ohos_http_policy_set_allowed_domains(R"(["localhost"])", nullptr);
+  check(status_of(url) == OHOS_HTTP_DOMAIN_NOT_ALLOWED, "policy: host outside allowed domains is 2300998");
+  Error e;
+  int32_t st = ohos_http_policy_set_json(R"({"network-security-config":{"base-config":{"cleartextTrafficPermitted":false}}})",
+                                         &e.ptr);
+  check(st == OHOS_HTTP_OK, "policy from JSON", e.text());
+  check(status_of(url) == OHOS_HTTP_CLEARTEXT_NOT_PERMITTED, "policy: cleartext forbidden is 2300997");
+  ohos_http_policy_reset();
+  check(status_of(url) == OHOS_HTTP_OK, "policy reset allows everything again");
+}
+
 }  // namespace
 
 int main() {
@@ -524,6 +545,7 @@ int main() {
   test_bad_arguments();
   test_libcurl_direct();
   test_cache();
+  test_policy();
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

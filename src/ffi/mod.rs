@@ -21,7 +21,7 @@
 //! Files: `boundary` (panic boundary, argument checks), `error` (codes, messages, error
 //! objects), `userdata` (user data + destructor), `handle` (create/destroy), `options`,
 //! `request` (the request calls), `events` (listeners), `response` (accessors), `cache`
-//! (the response cache), `runtime`
+//! (the response cache), `policy` (the network policy), `runtime`
 //! (reactor limits, versions).
 mod boundary;
 mod cache;
@@ -29,6 +29,7 @@ mod error;
 mod events;
 mod handle;
 mod options;
+mod policy;
 mod request;
 mod response;
 mod runtime;
@@ -39,6 +40,7 @@ pub use error::*;
 pub use events::*;
 pub use handle::*;
 pub use options::*;
+pub use policy::*;
 pub use request::*;
 pub use response::*;
 pub use runtime::*;
