@@ -19,6 +19,7 @@ pub mod cache;
 mod dns;
 pub mod error;
 pub mod events;
+pub mod ffi;
 pub mod options;
 pub mod policy;
 mod reactor;
