@@ -10,6 +10,7 @@ use super::STATE;
 use crate::error::HttpError;
 use crate::events::{DataReceiveProgressInfo, EventType};
 use crate::options::{HttpRequestOptions, RequestMethod};
+use crate::response::headers::HeaderBlock;
 use crate::response::PerformanceTiming;
 use crate::transfer::config::request_url;
 use crate::transfer::{Finished, Msg, Sink, TransferShared};
@@ -224,7 +225,7 @@ fn answer(sink: &mut dyn FnMut(Msg), shared: &TransferShared, req: &RequestInfo,
     let now = Instant::now();
     let listeners = &shared.core.listeners;
     if !reply.headers_sent && listeners.wants_headers() {
-        sink(Msg::Headers(reply.headers.clone()));
+        sink(Msg::Headers(HeaderBlock::parsed(reply.headers.clone())));
     }
     if req.stream {
         for chunk in reply.body.chunks(CHUNK) {
@@ -239,7 +240,7 @@ fn answer(sink: &mut dyn FnMut(Msg), shared: &TransferShared, req: &RequestInfo,
     let body = if req.stream { Vec::new() } else { reply.body.as_ref().clone() };
     sink(Msg::Done(Box::new(Ok(Finished {
         status: reply.status,
-        headers: reply.headers,
+        headers: HeaderBlock::parsed(reply.headers),
         body,
         cookies: reply.cookies,
         timing: reply.timing,
@@ -249,6 +250,8 @@ fn answer(sink: &mut dyn FnMut(Msg), shared: &TransferShared, req: &RequestInfo,
         http_version: reply.http_version,
         headers_sent: true,
         from_cache: true,
+        final_recv: None,
+        final_send: None,
     }))));
 }
 
@@ -311,6 +314,10 @@ impl Watch {
                 Some(work) => (self.inner)(Msg::Deferred(Box::new(move |emit| work.on_done(*result, emit)))),
                 None => (self.inner)(Msg::Done(result)),
             },
+            Msg::Completed(done) => match self.work.lock().take() {
+                Some(work) => (self.inner)(Msg::Deferred(Box::new(move |emit| work.on_done(done.resolve(), emit)))),
+                None => (self.inner)(Msg::Completed(done)),
+            },
             other => (self.inner)(other),
         }
     }
@@ -318,23 +325,24 @@ impl Watch {
 
 impl DoneWork {
     fn on_done(mut self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
-        let fin = match result {
+        let mut fin = match result {
             Ok(fin) => fin,
             Err(e) => return emit(Msg::Done(Box::new(Err(e)))),
         };
+        fin.headers.map();
         let response_time = SystemTime::now();
         // curl followed a redirect: the response is not the request URL's own.
         let redirected = fin.redirect_count > 0;
         match &self.mode {
             Mode::Invalidate => {
                 if (200..400).contains(&fin.status) {
-                    invalidate(&self.req.url, &fin.headers);
+                    invalidate(&self.req.url, fin.headers.parsed_map());
                 }
             }
             Mode::Store { revalidating } => {
                 if fin.status == 304 {
                     if let (Some((id, entry)), false) = (revalidating, redirected) {
-                        if policy::selects(&entry.headers, &fin.headers) {
+                        if policy::selects(&entry.headers, fin.headers.parsed_map()) {
                             let (id, entry) = (*id, entry.clone());
                             return self.not_modified(id, &entry, fin, response_time, emit);
                         }
@@ -360,7 +368,7 @@ impl DoneWork {
 
     /// Stores a network response when it is storable.
     fn store(&self, fin: &Finished, body: Vec<u8>, response_time: SystemTime) {
-        let mut headers = fin.headers.clone();
+        let mut headers = fin.headers.parsed_map().clone();
         policy::strip_hop_by_hop(&mut headers);
         policy::normalize_age(&mut headers, self.req.request_time, response_time);
         let vary = policy::vary_names(&headers);
@@ -420,7 +428,7 @@ impl DoneWork {
         response_time: SystemTime,
         emit: &mut dyn FnMut(Msg),
     ) {
-        let mut headers = policy::merge_not_modified(&entry.headers, &fin.headers);
+        let mut headers = policy::merge_not_modified(&entry.headers, fin.headers.parsed_map());
         policy::normalize_age(&mut headers, self.req.request_time, response_time);
         let vary = policy::vary_names(&headers);
         let updated = Entry::new(

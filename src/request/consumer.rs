@@ -29,7 +29,12 @@ impl Consumer {
     /// Acts on one message; returns the outcome when the transfer is over.
     pub(crate) fn handle(&mut self, msg: Msg) -> Option<Result<Finished, HttpError>> {
         match msg {
-            Msg::Headers(map) => self.emit(|l| l.emit_headers(&map)),
+            Msg::Headers(block) => {
+                if !self.shared.core.is_destroyed() {
+                    let map = block.into_map();
+                    self.emit(|l| l.emit_headers(&map));
+                }
+            }
             Msg::Data(chunk) => {
                 let len = chunk.len();
                 self.emit(|l| l.emit(&Event::DataReceive(chunk)));
@@ -42,6 +47,7 @@ impl Consumer {
             Msg::RecvProgress(p) => self.emit(|l| l.emit(&Event::DataReceiveProgress(p))),
             Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
             Msg::Done(result) => return Some(self.finish(*result)),
+            Msg::Completed(done) => return Some(self.finish(done.resolve())),
             Msg::Deferred(work) => {
                 let mut produced = Vec::new();
                 work(&mut |m| produced.push(m));
@@ -56,12 +62,19 @@ impl Consumer {
     }
 
     fn finish(&mut self, result: Result<Finished, HttpError>) -> Result<Finished, HttpError> {
-        let fin = match result {
+        let mut fin = match result {
             Err(e) => return Err(self.failure.take().unwrap_or(e)),
             Ok(fin) => fin,
         };
-        if !fin.headers_sent {
-            self.emit(|l| l.emit_headers(&fin.headers));
+        if !fin.headers_sent && self.shared.core.listeners.wants_headers() {
+            let map = fin.headers.map();
+            self.emit(|l| l.emit_headers(map));
+        }
+        if let Some(p) = fin.final_recv.take() {
+            self.emit(|l| l.emit(&Event::DataReceiveProgress(p)));
+        }
+        if let Some(p) = fin.final_send.take() {
+            self.emit(|l| l.emit(&Event::DataSendProgress(p)));
         }
         if self.stream {
             self.emit(|l| l.emit(&Event::DataEnd));
@@ -90,7 +103,8 @@ impl Consumer {
 
 /// Builds the caller's `HttpResponse` from a finished transfer.
 pub(crate) fn into_response(fin: Finished, expect: Option<HttpDataType>, started: Instant) -> HttpResponse {
-    let content_type = fin.headers.get("content-type").and_then(Value::as_str);
+    let header = fin.headers.into_map();
+    let content_type = header.get("content-type").and_then(Value::as_str);
     let (result, result_type) = type_result(fin.body, expect, content_type);
     let since = |t: Option<Instant>| t.map_or(0.0, |t| t.saturating_duration_since(started).as_secs_f64() * 1000.0);
     let mut timing = fin.timing;
@@ -101,7 +115,7 @@ pub(crate) fn into_response(fin: Finished, expect: Option<HttpDataType>, started
         result,
         result_type,
         response_code: fin.status,
-        header: fin.headers,
+        header,
         cookies: fin.cookies,
         performance_timing: timing,
         http_version: fin.http_version,

@@ -15,6 +15,119 @@ pub(crate) enum HeaderLine {
     Other,
 }
 
+/// The current response's header block as raw bytes, with the few fields the reactor needs
+/// picked out on the way; the map is built on the consumer's thread (`HeaderBlock::map`).
+#[derive(Debug, Default)]
+pub(crate) struct RawHeaders {
+    raw: Vec<u8>,
+    status: u32,
+    content_length: Option<u64>,
+    encoded: bool,
+    location: Option<String>,
+}
+
+/// `name:` at the start of a header line, ASCII case-insensitively; returns the value.
+fn field_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let head = line.get(..name.len())?;
+    if head.eq_ignore_ascii_case(name) && line.get(name.len()) == Some(&b':') {
+        Some(line[name.len() + 1..].trim_ascii())
+    } else {
+        None
+    }
+}
+
+impl RawHeaders {
+    /// Feeds one raw line as curl's header callback delivers it.
+    pub(crate) fn feed(&mut self, line: &[u8]) -> HeaderLine {
+        let text = line.trim_ascii_end();
+        if text.is_empty() {
+            return HeaderLine::End;
+        }
+        if text.starts_with(b"HTTP/") {
+            *self = RawHeaders::default();
+            let code = text.split(|b| *b == b' ').nth(1).unwrap_or_default();
+            self.status = std::str::from_utf8(code).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
+            return HeaderLine::Status(self.status);
+        }
+        self.raw.extend_from_slice(line);
+        if let Some(v) = field_value(text, b"content-length") {
+            self.content_length = std::str::from_utf8(v).ok().and_then(|v| v.parse().ok());
+        } else if let Some(v) = field_value(text, b"content-encoding") {
+            self.encoded = !v.eq_ignore_ascii_case(b"identity");
+        } else if let Some(v) = field_value(text, b"location") {
+            self.location = Some(String::from_utf8_lossy(v).into_owned());
+        }
+        HeaderLine::Field
+    }
+
+    /// The current response's status code (0 before any status line).
+    pub(crate) fn status(&self) -> u32 {
+        self.status
+    }
+
+    /// The announced body length, unless the body is content-encoded.
+    pub(crate) fn plain_length(&self) -> Option<u64> {
+        self.content_length.filter(|_| !self.encoded)
+    }
+
+    /// The `Location` field of the current response.
+    pub(crate) fn location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
+    /// A copy of the block so far.
+    pub(crate) fn block(&self) -> HeaderBlock {
+        HeaderBlock::raw(self.raw.clone())
+    }
+
+    /// Takes the block, leaving an empty one.
+    pub(crate) fn take_block(&mut self) -> HeaderBlock {
+        HeaderBlock::raw(std::mem::take(&mut self.raw))
+    }
+}
+
+/// A response's header fields: raw lines until someone needs the map, then the map.
+#[derive(Debug, Default)]
+pub(crate) struct HeaderBlock {
+    raw: Option<Vec<u8>>,
+    map: Map<String, Value>,
+}
+
+impl HeaderBlock {
+    /// Raw header lines (parsed on first use).
+    pub(crate) fn raw(raw: Vec<u8>) -> Self {
+        HeaderBlock { raw: Some(raw), map: Map::new() }
+    }
+
+    /// An already parsed map.
+    pub(crate) fn parsed(map: Map<String, Value>) -> Self {
+        HeaderBlock { raw: None, map }
+    }
+
+    /// The map (parsing the raw lines the first time).
+    pub(crate) fn map(&mut self) -> &mut Map<String, Value> {
+        if let Some(raw) = self.raw.take() {
+            let mut c = HeaderCollector::default();
+            for line in raw.split_inclusive(|b| *b == b'\n') {
+                c.feed(line);
+            }
+            self.map = c.take();
+        }
+        &mut self.map
+    }
+
+    /// The map as last parsed: call `map()` first (raw lines not parsed yet are not in it).
+    pub(crate) fn parsed_map(&self) -> &Map<String, Value> {
+        &self.map
+    }
+
+    /// The map, taken.
+    pub(crate) fn into_map(mut self) -> Map<String, Value> {
+        self.map();
+        self.map
+    }
+}
+
 /// Collects the header fields of the current response.
 #[derive(Debug, Default)]
 pub(crate) struct HeaderCollector {
@@ -73,35 +186,36 @@ impl HeaderCollector {
         HeaderLine::Field
     }
 
-    /// The current response's fields.
-    pub(crate) fn map(&self) -> &Map<String, Value> {
-        &self.map
-    }
-
     /// Takes the fields, leaving an empty map.
     pub(crate) fn take(&mut self) -> Map<String, Value> {
         std::mem::take(&mut self.map)
-    }
-
-    /// The current response's status code (0 before any status line); the redirect guard
-    /// reads it at the end of each header block.
-    pub(crate) fn status(&self) -> u32 {
-        self.status
-    }
-
-    /// A field's value as a string (the first of an array).
-    pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        match self.map.get(key)? {
-            Value::String(s) => Some(s),
-            Value::Array(a) => a.first().and_then(Value::as_str),
-            _ => None,
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_headers_pick_out_what_the_reactor_needs_and_parse_later() {
+        let mut r = RawHeaders::default();
+        assert_eq!(r.feed(b"HTTP/1.1 301 Moved\r\n"), HeaderLine::Status(301));
+        r.feed(b"Location: /a\r\n");
+        assert_eq!(r.location(), Some("/a"));
+        assert_eq!(r.feed(b"\r\n"), HeaderLine::End);
+        r.feed(b"HTTP/2 200\r\n");
+        assert_eq!((r.status(), r.location()), (200, None));
+        r.feed(b"content-LENGTH: 42\r\n");
+        r.feed(b"Set-Cookie: a=1\r\n");
+        assert_eq!(r.plain_length(), Some(42));
+        r.feed(b"Content-Encoding: gzip\r\n");
+        assert_eq!(r.plain_length(), None, "an encoded body's length is not the decoded length");
+        let mut block = r.take_block();
+        let m = block.map();
+        assert_eq!(m["content-length"], "42");
+        assert_eq!(m["set-cookie"], serde_json::json!(["a=1"]));
+        assert!(!m.contains_key("location"));
+    }
 
     #[test]
     fn resets_per_response_and_merges_fields() {
@@ -118,13 +232,12 @@ mod tests {
         h.feed(b"X-Folded: start\r\n");
         h.feed(b"  more\r\n");
         h.feed(b"no colon here\r\n");
-        let m = h.map();
+        assert_eq!(h.status, 200);
+        let m = h.take();
         assert!(m.get("location").is_none(), "redirect headers must not leak");
         assert_eq!(m["content-type"], "text/plain");
         assert_eq!(m["set-cookie"], serde_json::json!(["a=1", "b=2"]));
         assert_eq!(m["x-multi"], "one, two");
         assert_eq!(m["x-folded"], "start more");
-        assert_eq!(h.status, 200);
-        assert_eq!(h.get("set-cookie"), Some("a=1"));
     }
 }

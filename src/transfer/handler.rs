@@ -5,7 +5,7 @@ use super::shared::TransferShared;
 use super::upload::Upload;
 use crate::error::HttpError;
 use crate::events::{DataReceiveProgressInfo, DataSendProgressInfo, EventType};
-use crate::response::headers::{HeaderCollector, HeaderLine};
+use crate::response::headers::{HeaderLine, RawHeaders};
 use curl::easy::{Handler, ReadError, SeekResult, WriteError};
 use std::io::SeekFrom;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -25,7 +25,7 @@ pub(crate) struct Collector {
     max_limit: Option<u64>,
     /// The body went over `max_limit` (reported as 2300063).
     pub exceeded: bool,
-    headers: HeaderCollector,
+    headers: RawHeaders,
     /// Whether `Msg::Headers` was sent for the final response.
     pub headers_sent: bool,
     /// When the current response's header block ended.
@@ -58,7 +58,7 @@ impl Collector {
             body: Vec::new(),
             max_limit: None,
             exceeded: false,
-            headers: HeaderCollector::default(),
+            headers: RawHeaders::default(),
             headers_sent: false,
             header_done_at: None,
             body_done_at: None,
@@ -98,6 +98,13 @@ impl Collector {
         self.armed = false;
     }
 
+    /// Takes the sink out (for the completion message, which carries the handle itself) and
+    /// marks the transfer as reported.
+    pub(crate) fn take_sink_for_completion(&mut self) -> Sink {
+        self.done_sent = true;
+        std::mem::replace(&mut self.sink, Box::new(|_| {}))
+    }
+
     /// Sends the final message (once).
     pub(crate) fn send_done(&mut self, outcome: Result<super::Finished, HttpError>) {
         if !self.done_sent {
@@ -112,7 +119,7 @@ impl Collector {
     }
 
     /// The final response's headers collected so far.
-    pub(crate) fn headers(&mut self) -> &mut HeaderCollector {
+    pub(crate) fn headers(&mut self) -> &mut RawHeaders {
         &mut self.headers
     }
 
@@ -123,23 +130,43 @@ impl Collector {
         }
         self.headers_sent = true;
         if self.shared.core.listeners.wants_headers() {
-            let map = self.headers.map().clone();
-            self.send(Msg::Headers(map));
+            let block = self.headers.block();
+            self.send(Msg::Headers(block));
         }
     }
 
     /// Sends progress events whose values changed (called from curl's progress callback and
     /// once more at the end with the final counts).
     pub(crate) fn report_progress(&mut self, dltotal: u64, dlnow: u64, ultotal: u64, ulnow: u64) {
+        let (recv, send) = self.progress_changes(dltotal, dlnow, ultotal, ulnow);
+        if let Some(p) = recv {
+            self.send(Msg::RecvProgress(p));
+        }
+        if let Some(p) = send {
+            self.send(Msg::SendProgress(p));
+        }
+    }
+
+    /// The progress events due for these counts (values changed and a listener wants them).
+    pub(crate) fn progress_changes(
+        &mut self,
+        dltotal: u64,
+        dlnow: u64,
+        ultotal: u64,
+        ulnow: u64,
+    ) -> (Option<DataReceiveProgressInfo>, Option<DataSendProgressInfo>) {
         let listeners = &self.shared.core.listeners;
+        let mut recv = None;
+        let mut send = None;
         if (dlnow, dltotal) != self.last_recv && dlnow > 0 && listeners.wants(EventType::DataReceiveProgress) {
             self.last_recv = (dlnow, dltotal);
-            self.send(Msg::RecvProgress(DataReceiveProgressInfo { receive_size: dlnow, total_size: dltotal }));
+            recv = Some(DataReceiveProgressInfo { receive_size: dlnow, total_size: dltotal });
         }
         if (ulnow, ultotal) != self.last_send && ultotal > 0 && listeners.wants(EventType::DataSendProgress) {
             self.last_send = (ulnow, ultotal);
-            self.send(Msg::SendProgress(DataSendProgressInfo { send_size: ulnow, total_size: ultotal }));
+            send = Some(DataSendProgressInfo { send_size: ulnow, total_size: ultotal });
         }
+        (recv, send)
     }
 
     /// Runs a callback body, turning a panic into this transfer's failure.
@@ -180,9 +207,7 @@ impl Collector {
 
     /// Reserves the whole body at once when the length is announced (no reallocation copies).
     fn reserve_for_content_length(&mut self) {
-        let announced = self.headers.get("content-length").and_then(|v| v.parse::<u64>().ok());
-        let encoded = self.headers.get("content-encoding").is_some_and(|e| !e.eq_ignore_ascii_case("identity"));
-        if let (Some(len), false) = (announced, encoded) {
+        if let Some(len) = self.headers.plain_length() {
             let cap = self.max_limit.map_or(len, |l| len.min(l));
             self.body.reserve(cap.min(usize::MAX as u64) as usize);
         }
@@ -207,7 +232,7 @@ impl Collector {
         if !(300..400).contains(&status) || status == 304 {
             return true;
         }
-        let (Some(guard), Some(location)) = (self.redirect_guard.as_mut(), self.headers.get("location")) else {
+        let (Some(guard), Some(location)) = (self.redirect_guard.as_mut(), self.headers.location()) else {
             return true;
         };
         match guard.follow(location) {

@@ -1,14 +1,14 @@
 //! What a transfer sends to its consumer (the calling thread or the dispatcher).
 use crate::error::HttpError;
 use crate::events::{DataReceiveProgressInfo, DataSendProgressInfo};
+use crate::response::headers::HeaderBlock;
 use crate::response::PerformanceTiming;
-use serde_json::{Map, Value};
 use std::time::Instant;
 
 /// One message from a transfer, in the order the consumer must act on them.
 pub(crate) enum Msg {
     /// The final response's headers (sent at the first body byte, when a listener wants them).
-    Headers(Map<String, Value>),
+    Headers(HeaderBlock),
     /// A body chunk (stream mode).
     Data(Vec<u8>),
     /// Download progress (when a listener wants it and the values changed).
@@ -17,6 +17,9 @@ pub(crate) enum Msg {
     SendProgress(DataSendProgressInfo),
     /// The end: the finished transfer or its error.
     Done(Box<Result<Finished, HttpError>>),
+    /// The end as curl reported it: the easy handle itself, resolved into `Done` on the
+    /// consumer's thread (getinfo, cookies and the handle's cleanup stay off the reactor).
+    Completed(Box<super::completion::Completion>),
     /// Work that produces the final messages, run by the consumer rather than the thread that
     /// sent it (the response cache uses it to keep its copying and locking off the reactor).
     Deferred(Deferred),
@@ -30,7 +33,7 @@ pub(crate) struct Finished {
     /// Final status code.
     pub status: u32,
     /// Final response's headers.
-    pub headers: Map<String, Value>,
+    pub headers: HeaderBlock,
     /// The body (empty in stream mode).
     pub body: Vec<u8>,
     /// curl's cookie list, lines joined with "\r\n".
@@ -49,6 +52,10 @@ pub(crate) struct Finished {
     pub headers_sent: bool,
     /// Whether this came from the response cache.
     pub from_cache: bool,
+    /// Last download progress, when it differs from the last one sent.
+    pub final_recv: Option<DataReceiveProgressInfo>,
+    /// Last upload progress, when it differs from the last one sent.
+    pub final_send: Option<DataSendProgressInfo>,
 }
 
 /// Where a transfer's messages go.

@@ -1,5 +1,6 @@
 //! One transfer: the curl easy handle's callbacks (`Collector`), the mapping of options to
 //! `CURLOPT_*` (`config`), and the messages a transfer sends to whoever consumes it.
+pub(crate) mod completion;
 pub(crate) mod config;
 pub(crate) mod handler;
 pub(crate) mod message;
