@@ -8,7 +8,7 @@ use super::ReactorConfig;
 use crate::error::HttpError;
 use crate::transfer::config::Prepared;
 use crate::transfer::Collector;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use curl::multi::{Easy2Handle, Multi, MultiWaker};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -18,6 +18,8 @@ use std::time::Duration;
 
 /// Longest single wait in poll while transfers run (curl's own timeout is usually shorter).
 const MAX_POLL: Duration = Duration::from_secs(1);
+/// Wait in poll with nothing to do (any command wakes the reactor at once).
+const IDLE_POLL: Duration = Duration::from_secs(3600);
 
 struct Loop {
     /// Running transfers by id. Declared before `multi` so the handles drop first.
@@ -65,28 +67,30 @@ fn apply_limits(multi: &mut Multi, c: &ReactorConfig) -> Result<(), curl::MultiE
 impl Loop {
     fn run(&mut self, config: &mut ReactorConfig) {
         loop {
-            if self.active.is_empty() && self.queue.is_empty() {
-                // Idle: block on the channel (no poll, no timer, no CPU).
-                match self.rx.recv() {
+            loop {
+                match self.rx.try_recv() {
                     Ok(cmd) => self.handle(cmd, config),
-                    Err(_) => return,
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return,
                 }
             }
-            while let Ok(cmd) = self.rx.try_recv() {
-                self.handle(cmd, config);
-            }
             self.admit();
-            if self.active.is_empty() {
-                continue;
+            if !self.active.is_empty() {
+                let _ = self.multi.perform();
+                self.collect_done();
+                if !self.queue.is_empty() && self.active.len() < self.max_active {
+                    continue;
+                }
             }
-            let _ = self.multi.perform();
-            self.collect_done();
-            if self.active.is_empty() || (!self.queue.is_empty() && self.active.len() < self.max_active) {
-                continue;
-            }
-            let timeout = match self.multi.get_timeout() {
-                Ok(Some(t)) => t.min(MAX_POLL),
-                _ => MAX_POLL,
+            // Idle: one long poll that only a command ends (no timer, no CPU); otherwise
+            // curl's timeout.
+            let timeout = if self.active.is_empty() {
+                IDLE_POLL
+            } else {
+                match self.multi.get_timeout() {
+                    Ok(Some(t)) => t.min(MAX_POLL),
+                    _ => MAX_POLL,
+                }
             };
             if timeout.is_zero() {
                 continue;
