@@ -37,7 +37,11 @@ impl Consumer {
             }
             Msg::Data(chunk) => {
                 let len = chunk.len();
-                self.emit(|l| l.emit(&Event::DataReceive(chunk)));
+                let event = Event::DataReceive(chunk);
+                self.emit(|l| l.emit(&event));
+                if let Event::DataReceive(buf) = event {
+                    self.shared.recycle(buf);
+                }
                 if self.shared.consumed(len) {
                     if let Ok(r) = reactor() {
                         let _ = r.send(Command::Unpause(self.shared.id));

@@ -189,7 +189,7 @@ impl Collector {
                 return Err(WriteError::Pause);
             }
             self.shared.queued_more(data.len());
-            self.send(Msg::Data(data.to_vec()));
+            self.send(Msg::Data(self.shared.chunk(data)));
             return Ok(data.len());
         }
         if let Some(limit) = self.max_limit {

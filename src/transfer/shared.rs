@@ -1,5 +1,6 @@
 //! State shared between a transfer on the reactor and its consumer.
 use crate::request::RequestCore;
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -18,12 +19,24 @@ pub(crate) struct TransferShared {
     pub queued: AtomicUsize,
     /// Set when the write callback paused the transfer.
     pub paused: AtomicBool,
+    /// Stream chunk buffers the consumer is done with, for the next chunks (no fresh
+    /// allocation and page faults per chunk).
+    spare: Mutex<Vec<Vec<u8>>>,
 }
+
+/// Spare chunk buffers kept per transfer.
+const SPARE_BUFFERS: usize = 4;
 
 impl TransferShared {
     /// New shared state for transfer `id` of `core`.
     pub(crate) fn new(id: u64, core: Arc<RequestCore>) -> Arc<Self> {
-        Arc::new(TransferShared { id, core, queued: AtomicUsize::new(0), paused: AtomicBool::new(false) })
+        Arc::new(TransferShared {
+            id,
+            core,
+            queued: AtomicUsize::new(0),
+            paused: AtomicBool::new(false),
+            spare: Mutex::new(Vec::new()),
+        })
     }
 
     /// Reactor side: may `len` more bytes be queued? If not, marks the transfer paused.
@@ -40,6 +53,22 @@ impl TransferShared {
     /// Reactor side: `len` bytes were queued.
     pub(crate) fn queued_more(&self, len: usize) {
         self.queued.fetch_add(len, Ordering::SeqCst);
+    }
+
+    /// Reactor side: a buffer holding a copy of `data` (a recycled one when there is one).
+    pub(crate) fn chunk(&self, data: &[u8]) -> Vec<u8> {
+        let mut buf = self.spare.lock().pop().unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(data);
+        buf
+    }
+
+    /// Consumer side: gives a chunk's buffer back for reuse.
+    pub(crate) fn recycle(&self, buf: Vec<u8>) {
+        let mut spare = self.spare.lock();
+        if spare.len() < SPARE_BUFFERS {
+            spare.push(buf);
+        }
     }
 
     /// Consumer side: `len` bytes were handled; true when the transfer must be unpaused.
