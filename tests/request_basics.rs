@@ -190,3 +190,15 @@ fn ipv6_loopback_works() {
     let r = create_http().request(&format!("{HTTPBIN_V6}/get"), None).unwrap();
     assert_eq!(r.response_code, 200);
 }
+
+#[test]
+fn cookies_never_carry_over_to_another_request() {
+    require_testbed();
+    // easy handles are reused between requests: their cookies must not be
+    for _ in 0..20 {
+        let r = create_http().request(&format!("{HTTPBIN}/cookies/set?leak=1"), None).unwrap();
+        assert_eq!(json(&r)["cookies"], json!({"leak": "1"}));
+        let r = create_http().request(&format!("{HTTPBIN}/cookies"), None).unwrap();
+        assert_eq!(json(&r)["cookies"], json!({}), "a cookie leaked from an earlier request");
+    }
+}

@@ -23,7 +23,9 @@ impl Completion {
 
     /// Reads the outcome (on the consumer's thread); the handle is cleaned up here.
     pub(crate) fn resolve(mut self) -> Result<Finished, HttpError> {
-        outcome(&mut self.easy, self.result)
+        let outcome = outcome(&mut self.easy, self.result);
+        super::pool::recycle(self.easy);
+        outcome
     }
 }
 

@@ -55,7 +55,7 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     if let Some(b) = body.filter(|_| !multipart) {
         collector.set_upload(Upload::new(b));
     }
-    let mut easy = Easy2::new(collector);
+    let mut easy = super::pool::easy_for(collector);
 
     easy.url(&url).map_err(setopt("url"))?;
     easy.signal(false).map_err(setopt("NOSIGNAL"))?;
@@ -64,7 +64,9 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     easy.max_redirections(MAX_REDIRECTS).map_err(setopt("MAXREDIRS"))?;
     easy.cookie_file("").map_err(setopt("COOKIEFILE"))?;
     easy.progress(true).map_err(setopt("NOPROGRESS"))?;
-    easy.buffer_size(RECEIVE_BUFFER).map_err(setopt("BUFFERSIZE"))?;
+    // libcurl 7.88 refuses a new size once a reused handle has its buffer (43); that buffer
+    // already has this size, every handle getting the same one.
+    let _ = easy.buffer_size(RECEIVE_BUFFER);
     easy.ssl_verify_peer(true).map_err(setopt("SSL_VERIFYPEER"))?;
     easy.ssl_verify_host(true).map_err(setopt("SSL_VERIFYHOST"))?;
     easy.ssl_version(SslVersion::Tlsv12).map_err(setopt("SSLVERSION"))?;

@@ -5,6 +5,7 @@ pub(crate) mod config;
 pub(crate) mod handler;
 pub(crate) mod message;
 pub(crate) mod mime;
+pub(crate) mod pool;
 pub(crate) mod shared;
 pub(crate) mod upload;
 
