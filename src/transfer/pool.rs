@@ -2,8 +2,8 @@
 //! `curl_easy_cleanup` + `curl_easy_init` per request (the bench measured ~17k instructions
 //! per request for that pair). Only plain handles are kept: one that used a multipart form or
 //! a private DNS cache (a share handle) is cleaned up as before, since `curl_easy_reset` keeps
-//! shares. Cookies are erased before a handle is kept: reset keeps them too, and the next
-//! transfer may belong to another `HttpRequest`.
+//! shares. Cookies are erased before a handle is kept (reset keeps them too, and the next
+//! transfer may belong to another `HttpRequest`).
 use super::handler::Collector;
 use super::TransferShared;
 use crate::request::RequestCore;
@@ -22,7 +22,8 @@ static IDLE: Lazy<Arc<TransferShared>> = Lazy::new(|| TransferShared::new(0, Arc
 
 /// An easy handle for `collector`: a kept one when there is one, else a new one.
 pub(crate) fn easy_for(collector: Collector) -> Easy2<Collector> {
-    match POOL.lock().pop() {
+    let kept = POOL.lock().pop();
+    match kept {
         Some(mut easy) => {
             *easy.get_mut() = collector;
             easy
@@ -36,7 +37,14 @@ pub(crate) fn recycle(mut easy: Easy2<Collector>) {
     if !easy.get_ref().keep_alive.is_empty() || POOL.lock().len() >= KEPT {
         return;
     }
-    if easy.cookie_list("ALL").is_err() {
+    // COOKIEFILE NULL frees the cookie-file list a transfer that failed early never read
+    // (curl_easy_reset would drop the pointer and leak it), erases the cookies and turns the
+    // engine off; the next transfer turns it on again.
+    // SAFETY: a NULL string option on a valid easy handle.
+    let rc = unsafe {
+        curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_COOKIEFILE, std::ptr::null::<libc::c_char>())
+    };
+    if rc != curl_sys::CURLE_OK {
         return;
     }
     easy.reset();
