@@ -26,6 +26,10 @@ mod transfer;
 pub use error::HttpError;
 pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;
+/// Benchmark-only reactor metrics (feature `metrics`): see `bench/`.
+#[cfg(feature = "metrics")]
+#[doc(hidden)]
+pub use reactor::metrics;
 pub use reactor::{configure, ReactorConfig};
 pub use request::{HttpRequest, ResponseFuture};
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};
