@@ -19,8 +19,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// strace -c counts: (workload, client, requests, futex calls, all syscalls).
-pub type SyscallRow = (String, String, u64, u64, u64);
+/// strace -c counts: (workload, client, requests, futex calls, sched_yield calls, all syscalls).
+pub type SyscallRow = (String, String, u64, u64, u64, u64);
 
 /// Everything measured in one run.
 pub struct Run {
@@ -48,6 +48,16 @@ fn main() {
             };
             println!("{out}");
         }
+        Some("report") => {
+            // regenerate BENCHMARKS.md and the chart from a saved run (e.g. after editing
+            // bench/analysis.md): bench report [RESULTS.json] [--out DIR]
+            let file = args.get(1).filter(|a| !a.starts_with("--")).cloned().unwrap_or_else(default_results);
+            let out = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+            if let Err(e) = report_from(&file, out.unwrap_or_else(default_out)) {
+                eprintln!("bench: {e}");
+                std::process::exit(1);
+            }
+        }
         Some("list") => {
             for (name, what) in clients::CLIENTS {
                 println!("{name:22} {what}");
@@ -74,7 +84,7 @@ fn run(args: &[String]) -> Result<(), String> {
     let mut rounds = None;
     let mut scale = None;
     let mut idle = None;
-    let mut out_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let mut out_dir = default_out();
     let mut it = args.iter();
     let list = |v: Option<&String>| -> Result<Vec<String>, String> {
         Ok(v.ok_or("missing value")?.split(',').map(str::to_string).collect())
@@ -179,14 +189,94 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     run.wall = t0.elapsed();
     run.load_after = loadavg();
+    save(&run, &default_results())?;
+    write_outputs(&run, &out_dir)
+}
+
+/// The repository root (BENCHMARKS.md goes there, the chart into bench/).
+fn default_out() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// Where a run's raw results are kept (for `bench report`).
+fn default_results() -> String {
+    let target =
+        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
+    format!("{target}/bench-results.json")
+}
+
+fn write_outputs(run: &Run, out_dir: &std::path::Path) -> Result<(), String> {
     std::fs::create_dir_all(out_dir.join("bench")).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let md = report::markdown(&run);
+    let md = report::markdown(run);
     let md_path = out_dir.join("BENCHMARKS.md");
     std::fs::write(&md_path, md).map_err(|e| format!("{}: {e}", md_path.display()))?;
     let png = out_dir.join("bench/ratios.png");
-    chart::draw(&run, &png)?;
-    eprintln!("wrote {} and {} in {:.0} s", md_path.display(), png.display(), run.wall.as_secs_f64());
+    chart::draw(run, &png)?;
+    eprintln!("wrote {} and {} (run took {:.0} s)", md_path.display(), png.display(), run.wall.as_secs_f64());
     Ok(())
+}
+
+/// Saves a run's raw results as JSON.
+fn save(run: &Run, path: &str) -> Result<(), String> {
+    let s = &run.settings;
+    let samples: Vec<Value> =
+        run.samples.iter().map(|((g, l), v)| json!({ "group": g, "label": l, "samples": v })).collect();
+    let v = json!({
+        "settings": { "rounds": s.rounds, "w1": s.w1, "w2": s.w2, "w2d": s.w2d, "w3": s.w3, "w4": s.w4,
+                      "w5": s.w5, "idle_secs": s.idle_secs, "lat": s.lat },
+        "samples": samples,
+        "syscalls": run.syscalls,
+        "started": run.started, "wall_secs": run.wall.as_secs_f64(),
+        "load_before": run.load_before, "load_after": run.load_after, "command": run.command,
+    });
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap_or_default()).map_err(|e| format!("{path}: {e}"))
+}
+
+/// Loads a saved run and writes BENCHMARKS.md and the chart from it.
+fn report_from(path: &str, out_dir: PathBuf) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let st = &v["settings"];
+    let u = |k: &str| st[k].as_u64().unwrap_or(0) as usize;
+    let settings = Settings {
+        rounds: u("rounds"),
+        w1: u("w1"),
+        w2: u("w2"),
+        w2d: u("w2d"),
+        w3: u("w3"),
+        w4: u("w4"),
+        w5: u("w5"),
+        idle_secs: u("idle_secs") as u64,
+        lat: u("lat"),
+    };
+    let mut samples = BTreeMap::new();
+    for e in v["samples"].as_array().into_iter().flatten() {
+        let key = (e["group"].as_str().unwrap_or("").to_string(), e["label"].as_str().unwrap_or("").to_string());
+        samples.insert(key, e["samples"].as_array().cloned().unwrap_or_default());
+    }
+    let servers = Servers { http: String::new(), https: String::new(), ca: String::new() };
+    let mut groups = plan::groups(&settings, &servers);
+    for g in &mut groups {
+        g.entries.retain(|e| samples.contains_key(&(g.id.to_string(), e.label.clone())));
+    }
+    groups.retain(|g| !g.entries.is_empty());
+    let syscalls = serde_json::from_value(v["syscalls"].clone()).unwrap_or_default();
+    let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+    let run = Run {
+        settings,
+        groups,
+        samples,
+        syscalls,
+        started: s("started"),
+        wall: Duration::from_secs_f64(v["wall_secs"].as_f64().unwrap_or(0.0)),
+        load_before: s("load_before"),
+        load_after: s("load_after"),
+        command: s("command"),
+    };
+    write_outputs(&run, &out_dir)
 }
 
 /// Runs one job in a child process (optionally under a wrapper such as strace) and returns
@@ -298,24 +388,24 @@ fn syscall_counts(exe: &PathBuf, srv: &Servers) -> Result<Vec<SyscallRow>, Strin
             let v = run_child(exe, &job, Some(&wrapper))?;
             let text = std::fs::read_to_string(&file).unwrap_or_default();
             let _ = std::fs::remove_file(&file);
-            let (futex, total) = parse_strace(&text);
+            let (futex, yields, total) = parse_strace(&text);
             let reqs = (n + warm) as u64;
             eprintln!(
-                "[strace] {w} {client:14} futex/req {:.2}  syscalls/req {:.1}{}",
+                "[strace] {w} {client:14} futex/req {:.2}  sched_yield/req {:.2}  syscalls/req {:.1}{}",
                 futex as f64 / reqs as f64,
+                yields as f64 / reqs as f64,
                 total as f64 / reqs as f64,
                 v["error"].as_str().map(|e| format!(" ERROR {e}")).unwrap_or_default()
             );
-            out.push((w.to_string(), client.to_string(), reqs, futex, total));
+            out.push((w.to_string(), client.to_string(), reqs, futex, yields, total));
         }
     }
     Ok(out)
 }
 
-/// (futex calls, all calls) from `strace -c` output.
-fn parse_strace(text: &str) -> (u64, u64) {
-    let mut futex = 0;
-    let mut total = 0;
+/// (futex calls, sched_yield calls, all calls) from `strace -c` output.
+fn parse_strace(text: &str) -> (u64, u64, u64) {
+    let (mut futex, mut yields, mut total) = (0, 0, 0);
     for line in text.lines() {
         let t: Vec<&str> = line.split_whitespace().collect();
         let Some(name) = t.last() else { continue };
@@ -323,11 +413,12 @@ fn parse_strace(text: &str) -> (u64, u64) {
         let calls = || t.get(3).and_then(|c| c.parse::<u64>().ok()).unwrap_or(0);
         match *name {
             "futex" => futex = calls(),
+            "sched_yield" => yields = calls(),
             "total" => total = calls(),
             _ => {}
         }
     }
-    (futex, total)
+    (futex, yields, total)
 }
 
 fn which(tool: &str) -> bool {

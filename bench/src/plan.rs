@@ -42,6 +42,7 @@ pub struct Settings {
     pub rounds: usize,
     pub w1: usize,
     pub w2: usize,
+    pub w2d: usize,
     pub w3: usize,
     pub w4: usize,
     pub w5: usize,
@@ -51,11 +52,21 @@ pub struct Settings {
 
 impl Settings {
     pub fn full() -> Settings {
-        Settings { rounds: 5, w1: 20_000, w2: 50_000, w3: 4, w4: 50_000, w5: 1000, idle_secs: 10, lat: 5000 }
+        Settings {
+            rounds: 5,
+            w1: 20_000,
+            w2: 50_000,
+            w2d: 20_000,
+            w3: 3,
+            w4: 50_000,
+            w5: 1000,
+            idle_secs: 10,
+            lat: 5000,
+        }
     }
 
     pub fn quick() -> Settings {
-        Settings { rounds: 3, w1: 2000, w2: 5000, w3: 1, w4: 5000, w5: 1000, idle_secs: 10, lat: 1000 }
+        Settings { rounds: 3, w1: 2000, w2: 5000, w2d: 2000, w3: 1, w4: 5000, w5: 1000, idle_secs: 10, lat: 1000 }
     }
 
     /// Multiplies the request counts (not W3's bodies below 1, not W5's 1,000).
@@ -63,6 +74,7 @@ impl Settings {
         let s = |v: &mut usize| *v = ((*v as f64) * f).round().max(1.0) as usize;
         s(&mut self.w1);
         s(&mut self.w2);
+        s(&mut self.w2d);
         s(&mut self.w4);
         s(&mut self.lat);
         self.w3 = ((self.w3 as f64) * f).round().max(1.0) as usize;
@@ -144,7 +156,6 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         ("ohos-callback", OhosDefault),
         ("ohos-async", OhosDefault),
         ("isahc-sync", OhosDefault),
-        ("isahc-async", OhosDefault),
         ("reqwest-ct", OhosDefault),
         ("reqwest-mt", OhosDefault),
         ("reqwest-blocking", OhosDefault),
@@ -168,7 +179,6 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         ("ohos-blocking", OhosDefault),
         ("ohos-callback", OhosDefault),
         ("ohos-async", OhosDefault),
-        ("curl-multi", PerHost64),
     ];
     let w3 = |stream: bool| {
         let ohos: &[(&'static str, Pool)] = if stream {
@@ -236,10 +246,13 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         },
         Group {
             id: "W2d",
-            title: format!("W2d: as W2 with ohos-http's default pool (6 per host); raw Multi given the same ({} requests)", s.w2),
+            title: format!(
+                "W2d: as W2 with ohos-http's default pool (6 per host); raw Multi given the same limits ({} requests)",
+                s.w2d
+            ),
             kind: Kind::Rate,
             entries: entries(OhosDefault, &w2d),
-            job: job("W2d", k1.clone(), K1, s.w2, 64, Body::Whole, 128),
+            job: job("W2d", k1.clone(), K1, s.w2d, 64, Body::Whole, 128),
         },
         Group {
             id: "W3",

@@ -347,13 +347,17 @@ fn syscalls(out: &mut String, run: &Run) {
         return;
     }
     out.push_str("## Syscalls per request (`strace -f -c`, one short run each, warm-up included)\n\n");
-    out.push_str("| workload | client | requests | futex calls/req | all syscalls/req |\n|---|---|---:|---:|---:|\n");
-    for (w, c, reqs, futex, total) in &run.syscalls {
+    out.push_str(
+        "| workload | client | requests | futex calls/req | sched_yield calls/req | all syscalls/req |\n|---|---|---:|---:|---:|---:|\n",
+    );
+    for (w, c, reqs, futex, yields, total) in &run.syscalls {
+        let r = *reqs as f64;
         let _ = writeln!(
             out,
-            "| {w} | `{c}` | {reqs} | {:.2} | {:.1} |",
-            *futex as f64 / *reqs as f64,
-            *total as f64 / *reqs as f64
+            "| {w} | `{c}` | {reqs} | {:.2} | {:.2} | {:.1} |",
+            *futex as f64 / r,
+            *yields as f64 / r,
+            *total as f64 / r
         );
     }
     out.push('\n');
@@ -412,9 +416,10 @@ fn machine(out: &mut String, run: &Run) {
     );
     let _ = writeln!(
         out,
-        "- Counts: W1 {}, W2/W2d {} (64 in flight), W3 {} × 100 MiB per block, W4 {} (64 in flight), W5 {} at once, idle {} s, wake-up {} / {}.",
+        "- Counts: W1 {}, W2 {} and W2d {} (64 in flight), W3 {} × 100 MiB per block, W4 {} (64 in flight), W5 {} at once, idle {} s, wake-up {} / {}.",
         s.w1,
         s.w2,
+        s.w2d,
         s.w3,
         s.w4,
         s.w5,
