@@ -13,6 +13,7 @@ pub fn run(job: &Job) -> Value {
         Ok(c) => c,
         Err(e) => return json!({ "error": format!("cannot build {}: {e}", job.client) }),
     };
+    let before_warm = job.status_url.as_deref().and_then(nginx_status);
     if job.warm > 0 {
         let url = job.warm_url.as_deref().unwrap_or(&job.url);
         let conc = job.conc.clamp(1, job.warm);
@@ -54,6 +55,10 @@ pub fn run(job: &Job) -> Value {
         // the "after" status request itself is one accepted connection and one request
         out["conns"] = json!(a.0.saturating_sub(b.0 + 1));
         out["server_requests"] = json!(a.1.saturating_sub(b.1 + 1));
+        if let Some(w) = before_warm {
+            // two status requests since: the one before the block and the one after it
+            out["conns_with_warmup"] = json!(a.0.saturating_sub(w.0 + 2));
+        }
     }
     if job.latency {
         ohos_http::metrics::enable(false);

@@ -43,6 +43,7 @@ pub struct Stats {
     pub cpu: f64,
     pub rss_mb: f64,
     pub conns: f64,
+    pub conns_warm: f64,
     pub errors: u64,
     pub ok: u64,
     pub samples: usize,
@@ -70,6 +71,7 @@ pub fn stats(run: &Run, g: &Group, label: &str) -> Option<Stats> {
         cpu: per(&|v| num(v, "cpu_secs") * cpu_scale / num(v, "ok")),
         rss_mb: per(&|v| num(v, "rss_peak_kb") / 1024.0),
         conns: per(&|v| num(v, "conns")),
+        conns_warm: per(&|v| num(v, "conns_with_warmup")),
         errors: samples.iter().map(|v| v["errors"].as_u64().unwrap_or(0) + u64::from(v.get("error").is_some())).sum(),
         ok: samples.iter().map(|v| v["ok"].as_u64().unwrap_or(0)).sum(),
         samples: samples.len(),
@@ -106,7 +108,9 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
     let _ = writeln!(out, "### {}\n", g.title);
     match g.kind {
         Kind::Rate => {
-            out.push_str("| client | req/s | × raw Multi | CPU µs/req | peak RSS MB | connections opened | errors |\n");
+            out.push_str(
+                "| client | req/s | × raw Multi | CPU µs/req | peak RSS MB | connections opened (block / with warm-up) | errors |\n",
+            );
             out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
         }
         Kind::Bulk => {
@@ -134,12 +138,13 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
             Kind::Rate => {
                 let _ = writeln!(
                     out,
-                    "| {name} | {} | {} | {} | {} | {} | {} |",
+                    "| {name} | {} | {} | {} | {} | {} / {} | {} |",
                     f0(s.rate),
                     f2(s.ratio),
                     f1(s.cpu),
                     f1(s.rss_mb),
                     f0(s.conns),
+                    f0(s.conns_warm),
                     s.errors
                 );
             }
@@ -173,12 +178,13 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
                 let l =
                     |k: &str| median(samples.iter().map(|v| v["latency"][k].as_f64().unwrap_or(f64::NAN)).collect());
                 let count: u64 = samples.iter().map(|v| v["latency"]["count"].as_u64().unwrap_or(0)).sum();
+                let cap = |x: f64| if x >= 1000.0 { "≥ 1000".to_string() } else { f0(x) };
                 let _ = writeln!(
                     out,
                     "| {name} | {} | {} | {} | {} | {count} |",
-                    f0(l("p50")),
-                    f0(l("p90")),
-                    f0(l("p99")),
+                    cap(l("p50")),
+                    cap(l("p90")),
+                    cap(l("p99")),
                     f1(l("mean"))
                 );
             }
@@ -200,9 +206,11 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
     out.push('\n');
 }
 
-/// Median ratio of an entry by label, if it ran.
-fn ratio(run: &Run, id: &str, label: &str) -> f64 {
-    run.groups.iter().find(|g| g.id == id).and_then(|g| stats(run, g, label)).map(|s| s.ratio).unwrap_or(f64::NAN)
+/// Median ratio of an entry, by label or else by client name (its first entry), if it ran.
+fn ratio(run: &Run, id: &str, name: &str) -> f64 {
+    let Some(g) = run.groups.iter().find(|g| g.id == id) else { return f64::NAN };
+    let entry = g.entries.iter().find(|e| e.label == name).or_else(|| g.entries.iter().find(|e| e.client == name));
+    entry.and_then(|e| stats(run, g, &e.label)).map(|s| s.ratio).unwrap_or(f64::NAN)
 }
 
 fn best(run: &Run, id: &str, labels: &[&str]) -> (f64, String) {
