@@ -15,14 +15,21 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cache;
+mod dns;
 pub mod error;
 pub mod events;
+pub mod ffi;
 pub mod options;
+pub mod policy;
 mod reactor;
 mod request;
 pub mod response;
 mod transfer;
 
+pub use cache::{
+    cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache, MAX_CACHE_SIZE,
+};
 pub use error::HttpError;
 pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;
@@ -30,6 +37,10 @@ pub use options::*;
 #[cfg(feature = "metrics")]
 #[doc(hidden)]
 pub use reactor::metrics;
+pub use policy::{
+    load_network_policy_json, network_policy, reset_network_policy, set_network_policy, DomainName, DomainPolicy,
+    NetworkPolicy,
+};
 pub use reactor::{configure, ReactorConfig};
 pub use request::{HttpRequest, ResponseFuture};
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};

@@ -27,9 +27,10 @@ Routes (see ROUTES / PREFIX_ROUTES at the bottom; add a handler with @route("/pa
   /echo                        200 JSON: method, path, target, query, raw_query, version,
                                headers (names as received), trailers, body_len, body_sha256,
                                body (UTF-8 text, else null; null past 16 MiB: body_truncated)
-  /count/<key>?cc=&etag=&lm=&vary=&expires=&ct=&body=
+  /count/<key>?cc=&etag=&lm=&vary=&expires=&ct=&body=&size=
                                counts requests per key; replies with those headers
-                               (X-Count: n, body "body-<key>-<n>" unless body= is given);
+                               (X-Count: n, body "body-<key>-<n>" unless body= is given,
+                               or size=N: N bytes of "x");
                                304 (same validators, no body) when If-None-Match matches etag,
                                or when If-Modified-Since is sent and lm is given.
                                An etag without quotes is sent quoted: etag=v1 -> ETag: "v1".
@@ -485,7 +486,12 @@ def r_count(req, key):
     if not_modified:
         respond(req, 304, headers=validators)
         return
-    body = q["body"] if "body" in q else "body-%s-%d" % (key, n)
+    if "body" in q:
+        body = q["body"]
+    elif q.get("size"):
+        body = "x" * req.qint("size", 0)
+    else:
+        body = "body-%s-%d" % (key, n)
     respond(req, 200, body, validators, content_type=q.get("ct") or "text/plain")
 
 

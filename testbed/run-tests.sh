@@ -27,6 +27,11 @@ step_clippy() { cargo clippy --all-targets -- -D warnings; }
 step_doc() { RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps; }
 # Build everything the tests need now: nothing can be fetched inside the namespace.
 step_build() { cargo test --no-run "${CARGO_ARGS[@]}"; }
+# The C header matches what cbindgen generates from src/ffi (pinned cbindgen, installed if missing).
+step_header_check() { ./testbed/check-header.sh; }
+# The C++ example host: built against the shared and the static library, run against the
+# servers, and once under valgrind (no leak, no invalid access).
+step_cpp_example() { ./testbed/cpp-example.sh; }
 # Servers up (private namespace), test bed self-check, then the tests.
 step_test() {
   tb_with_servers bash -c './testbed/check.sh && cargo test --offline "$@"' run-tests \
@@ -38,15 +43,15 @@ step_test() {
 # cannot work), keep = record the failure and go on.
 # To add a step: define step_<name> above and list it here. A step that needs the servers
 # wraps its command in `tb_with_servers CMD...` (about 3 s to start them; everything built
-# beforehand, since the namespace has no network). Planned:
-#   cpp_example:keep   (build + run the C++ example against the C ABI)
-#   header_check:keep  (regenerate the C header and fail when it differs from the committed one)
+# beforehand, since the namespace has no network).
 STEPS=(
   setup:fatal
   fmt:keep
   clippy:keep
   doc:keep
   build:fatal
+  header_check:keep
+  cpp_example:keep
   test:keep
 )
 # ================================================================

@@ -32,7 +32,13 @@ fn malformed_url_3() {
 
 #[test]
 fn unresolvable_host_6() {
-    assert_code(&fail("http://no-such-host.invalid/", None), 2_300_006, "Failed to resolve the host name");
+    // asked of the testbed's own DNS server (never a resolver outside loopback)
+    let e = fail("http://no-such-host.invalid/", Some(r#"{"dnsServers":["127.0.0.1:15353"]}"#));
+    assert_code(&e, 2_300_006, "Failed to resolve the host name");
+    // the system resolver too, but only inside the test namespace, where it cannot leave loopback
+    if std::env::var("OHOS_HTTP_TB_NETNS").as_deref() == Ok("1") {
+        assert_code(&fail("http://no-such-host.invalid/", None), 2_300_006, "Failed to resolve the host name");
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod validate;
 
 pub use defaults::{DEFAULT_MAX_LIMIT, DEFAULT_TIMEOUT_MS, MAX_MAX_LIMIT};
 pub use types::*;
+pub(crate) use validate::is_sha256_base64;
 
 use crate::error::HttpError;
 

@@ -21,11 +21,16 @@ pub struct HttpRequestOptions {
     pub read_timeout: Option<u64>,
     /// Connection timeout in ms; default 60000.
     pub connect_timeout: Option<u64>,
-    /// HTTP version to use; default: libcurl's choice.
+    /// HTTP version to use; default: libcurl's choice (HTTP/2 by ALPN over TLS, 1.1 over
+    /// plain HTTP). The version actually used is the response's `http_version`.
     pub using_protocol: Option<HttpProtocol>,
-    /// Proxy: false (default, none), true (the environment's), or an explicit proxy.
+    /// Proxy: false (default: none, and the proxy environment variables are ignored), true
+    /// (the environment's: `http_proxy`, `https_proxy`, `all_proxy`, `no_proxy`), or an
+    /// explicit proxy.
     pub using_proxy: Option<UsingProxy>,
-    /// CA bundle file or directory replacing the system trust store.
+    /// CA bundle file (PEM) or directory (hash-named, as `openssl rehash` makes) replacing the
+    /// system trust store, for the server and for a `dnsOverHttps` server. Verification is
+    /// always on. A missing file fails with 2300077.
     pub ca_path: Option<String>,
     /// Range start (bytes, in [1, 2^32]; out of range: ignored).
     pub resume_from: Option<u64>,
@@ -33,15 +38,20 @@ pub struct HttpRequestOptions {
     pub resume_to: Option<u64>,
     /// Client certificate for mutual TLS.
     pub client_cert: Option<ClientCert>,
-    /// DNS-over-HTTPS server URL.
+    /// DNS-over-HTTPS server URL (`https://…`); wins over `dns_servers`. A failing DoH
+    /// server fails the request with 2300006.
     pub dns_over_https: Option<String>,
-    /// DNS servers (IP literals; the first three valid ones are used).
+    /// DNS servers: IP literals with an optional port (`"8.8.8.8"`, `"[::1]:5353"`); the first
+    /// three valid ones are asked in order, with a timeout each (2 s, or `connectTimeout` if
+    /// shorter). Works without c-ares: the library asks them and pins the answer on the
+    /// transfer. No address from any of them: 2300006.
     pub dns_servers: Option<Vec<String>>,
     /// Largest response body kept, in bytes; default 5 MiB, at most 100 MiB.
     pub max_limit: Option<u64>,
     /// Multipart form parts (with `content-type: multipart/form-data`).
     pub multi_form_data_list: Option<Vec<MultiFormData>>,
-    /// Public-key pins of the server certificate.
+    /// Public-key pins of the server certificate; any one matching is enough, none matching
+    /// fails with 2300090. Without pins here, the network policy's pins for the host apply.
     pub certificate_pinning: Option<Vec<CertificatePinning>>,
 }
 
@@ -114,6 +124,18 @@ pub enum ExtraData {
     ArrayBuffer(Vec<u8>),
 }
 
+impl ExtraData {
+    /// The bytes of a body or form part: strings as UTF-8, objects as JSON text (a JSON
+    /// string as its text), bytes as they are.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            ExtraData::String(s) | ExtraData::Object(Value::String(s)) => s.clone().into_bytes(),
+            ExtraData::Object(v) => v.to_string().into_bytes(),
+            ExtraData::ArrayBuffer(b) => b.clone(),
+        }
+    }
+}
+
 /// Type of the response's `result`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u32)]
@@ -138,7 +160,7 @@ impl HttpDataType {
     }
 }
 
-/// HTTP protocol version to use.
+/// HTTP protocol version to use. `HttpResponse::http_version` tells which one was used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpProtocol {
     /// HTTP/1.1
@@ -170,10 +192,13 @@ pub enum UsingProxy {
     Proxy(HttpProxy),
 }
 
-/// An explicit HTTP proxy.
+/// An explicit HTTP proxy: a plain forward proxy for `http://` URLs, a CONNECT tunnel for
+/// `https://` URLs. A dead proxy fails with 2300007, an unresolvable proxy name with 2300005.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpProxy {
-    /// Proxy host name or IP literal.
+    /// Proxy host name or IP literal, optionally in URL form with a scheme (`http://`,
+    /// `https://`, `socks5h://`) and credentials (`user:pass@host`, percent-encoded where
+    /// needed), e.g. `"http://user:pass@proxy.example"`.
     pub host: String,
     /// Proxy port.
     pub port: u16,

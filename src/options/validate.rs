@@ -212,7 +212,7 @@ fn check_doh_url(url: &str) -> Result {
 /// characters and `=`. 32 bytes are 256 bits and 43 characters carry 258, so the last
 /// character's 2 low bits must be 0 (curl compares the base64 text of the digest, so a
 /// non-canonical spelling would never match).
-fn is_sha256_base64(s: &str) -> bool {
+pub(crate) fn is_sha256_base64(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 44 || b[43] != b'=' {
         return false;

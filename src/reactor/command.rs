@@ -15,6 +15,13 @@ pub(crate) enum Command {
     Configure(super::ReactorConfig),
 }
 
+impl Command {
+    /// `Add`, stamped with the submit time (for the `metrics` feature).
+    pub(crate) fn add(prepared: Box<Prepared>) -> Command {
+        Command::Add(prepared, Stamp::now())
+    }
+}
+
 /// When a transfer was submitted, for the `metrics` feature's wake-up histogram (empty
 /// without that feature).
 pub(crate) struct Stamp {

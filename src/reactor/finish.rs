@@ -52,6 +52,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
         .map(|list| list.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>().join("\r\n"))
         .unwrap_or_default();
     let http_version = http_version(easy);
+    let redirect_count = easy.redirect_count().unwrap_or(0);
     let c = easy.get_mut();
     Ok(Finished {
         status,
@@ -61,6 +62,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
         timing,
         header_done_at: c.header_done_at,
         body_done_at: c.body_done_at,
+        redirect_count,
         http_version,
         headers_sent: c.headers_sent,
         from_cache: false,

@@ -83,7 +83,7 @@ impl Reactor {
 
     /// Hands a configured transfer to the reactor.
     pub(crate) fn submit(&self, prepared: Box<crate::transfer::config::Prepared>) -> Result<(), HttpError> {
-        self.send_or_return(Command::Add(prepared, command::Stamp::now())).map_err(|cmd| {
+        self.send_or_return(Command::add(prepared)).map_err(|cmd| {
             if let Command::Add(mut p, _) = cmd {
                 p.easy.get_mut().disarm();
             }

@@ -42,6 +42,15 @@ impl Consumer {
             Msg::RecvProgress(p) => self.emit(|l| l.emit(&Event::DataReceiveProgress(p))),
             Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
             Msg::Done(result) => return Some(self.finish(*result)),
+            Msg::Deferred(work) => {
+                let mut produced = Vec::new();
+                work(&mut |m| produced.push(m));
+                for m in produced {
+                    if let Some(done) = self.handle(m) {
+                        return Some(done);
+                    }
+                }
+            }
         }
         None
     }

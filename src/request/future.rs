@@ -74,6 +74,8 @@ impl<T> Future for ResponseFuture<T> {
 impl<T> Drop for ResponseFuture<T> {
     fn drop(&mut self) {
         if let (Some(id), false) = (self.transfer, self.slot.lock().done) {
+            // still waiting for a dnsServers lookup: it is never submitted
+            crate::dns::cancel(id);
             if let Ok(r) = reactor() {
                 let _ = r.send(Command::Cancel(id));
             }

@@ -6,6 +6,7 @@ mod dispatcher;
 mod future;
 
 pub(crate) use self::core::RequestCore;
+pub(crate) use dispatcher::call_later;
 pub use future::ResponseFuture;
 
 use crate::error::{HttpError, INTERNAL_ERROR};
@@ -160,7 +161,7 @@ impl HttpRequest {
         let sink: Sink = Box::new(move |m| {
             let _ = tx.send(m);
         });
-        let shared = self.start(url, options, stream, |_| Ok(sink))?;
+        let shared = self.start(url, options, stream, true, |_| Ok(sink))?;
         let mut consumer = Consumer::new(shared, stream);
         loop {
             let msg = rx.recv().map_err(|_| HttpError::internal("the transfer ended without a result"))?;
@@ -181,7 +182,7 @@ impl HttpRequest {
     ) -> Option<u64> {
         let done = Arc::new(parking_lot::Mutex::new(Some(done)));
         let on_done = done.clone();
-        let started = self.start(url, options, stream, move |shared| {
+        let started = self.start(url, options, stream, false, move |shared| {
             dispatcher::sink(
                 Consumer::new(shared.clone(), stream),
                 Box::new(move |r| {
@@ -203,24 +204,38 @@ impl HttpRequest {
     }
 
     /// Validates, configures and submits a transfer. `make_sink` gets the transfer's shared
-    /// state and returns where its messages go.
+    /// state and returns where its messages go. `resolve_here`: a `dnsServers` lookup may
+    /// block this thread (blocking calls); otherwise it runs on a resolver thread.
     fn start(
         &self,
         url: &str,
         options: Option<HttpRequestOptions>,
         stream: bool,
+        resolve_here: bool,
         make_sink: impl FnOnce(&Arc<TransferShared>) -> Result<Sink, HttpError>,
     ) -> Result<Arc<TransferShared>, HttpError> {
         if self.core.is_destroyed() {
             return Err(HttpError::new(INTERNAL_ERROR, "Unknown error: the HttpRequest was destroyed"));
         }
-        let options = options.unwrap_or_default();
+        let mut options = options.unwrap_or_default();
         options.validate()?;
+        // The network policy: 201 / 2300998 / 2300997 before any socket; its pins.
+        let redirect_guard = crate::policy::check(url, &mut options)?;
         let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
         let shared = TransferShared::new(id, self.core.clone());
         let sink = make_sink(&shared)?;
-        let collector = Collector::new(shared.clone(), sink, stream);
-        let mut prepared = Box::new(prepare(url, options, collector)?);
+        // The response cache may answer by itself, or watch the transfer (src/cache/hook.rs).
+        let sink = match crate::cache::hook::intercept(url, &mut options, stream, &shared, sink) {
+            crate::cache::hook::Intercept::Answered => return Ok(shared),
+            crate::cache::hook::Intercept::Network(sink) => sink,
+        };
+        let dns = crate::dns::plan(url, &options);
+        let mut collector = Collector::new(shared.clone(), sink, stream);
+        collector.redirect_guard = redirect_guard;
+        let prepared = Box::new(prepare(url, options, collector)?);
+        // dnsServers: resolved here (blocking calls) or on a resolver thread, which then
+        // submits the transfer itself.
+        let Some(mut prepared) = crate::dns::apply(prepared, dns, resolve_here)? else { return Ok(shared) };
         // From here on the transfer reports exactly one Done, whatever happens to it.
         prepared.easy.get_mut().arm();
         reactor()?.submit(prepared)?;

@@ -83,6 +83,12 @@ impl HeaderCollector {
         std::mem::take(&mut self.map)
     }
 
+    /// The current response's status code (0 before any status line); the redirect guard
+    /// reads it at the end of each header block.
+    pub(crate) fn status(&self) -> u32 {
+        self.status
+    }
+
     /// A field's value as a string (the first of an array).
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         match self.map.get(key)? {

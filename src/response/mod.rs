@@ -26,7 +26,9 @@ pub struct HttpResponse {
     /// Time spent in each phase, in ms.
     pub performance_timing: PerformanceTiming,
     /// The HTTP version of the final response: "1.0", "1.1", "2" or "3" (an addition to the
-    /// spec; empty for a response served from the cache without revalidation).
+    /// spec; empty for a response served from the cache without revalidation). This is how
+    /// the outcome of `usingProtocol` shows: "2" for h2 by ALPN or h2c with prior knowledge,
+    /// and "2" or "1.1" when HTTP3 was asked of a libcurl without HTTP/3.
     pub http_version: String,
     /// True when the response was served from the `HttpResponseCache` (an addition to the spec).
     pub from_cache: bool,

@@ -43,7 +43,7 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     let method = opts.method();
     let url = request_url(url, &opts);
     let body: Option<Vec<u8>> = match (&opts.extra_data, method.has_body()) {
-        (Some(extra), true) => Some(body_bytes(extra)),
+        (Some(extra), true) => Some(extra.to_bytes()),
         (None, true) => Some(Vec::new()),
         (_, false) => None,
     };
@@ -104,6 +104,9 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
     if let Some(p) = opts.using_protocol {
         easy.http_version(http_version(p, &url)).map_err(setopt("usingProtocol"))?;
     }
+    if may_multiplex(opts.using_protocol, &url) && curl::Version::get().feature_http2() {
+        easy.pipewait(true).map_err(setopt("PIPEWAIT"))?;
+    }
 
     configure_proxy(&mut easy, &opts, &url)?;
     configure_tls(&mut easy, &opts)?;
@@ -140,16 +143,6 @@ pub(crate) fn is_multipart(opts: &HttpRequestOptions) -> bool {
     opts.multi_form_data_list.is_some()
         && header_value(opts, "content-type")
             .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data")))
-}
-
-/// The request body for POST/PUT: strings as UTF-8, objects as JSON, bytes as they are.
-fn body_bytes(extra: &ExtraData) -> Vec<u8> {
-    match extra {
-        ExtraData::String(s) => s.clone().into_bytes(),
-        ExtraData::Object(Value::String(s)) => s.clone().into_bytes(),
-        ExtraData::Object(v) => v.to_string().into_bytes(),
-        ExtraData::ArrayBuffer(b) => b.clone(),
-    }
 }
 
 /// Appends extraData to the URL's query (before any fragment): a string as given, an object
@@ -245,37 +238,144 @@ fn header_list(opts: &HttpRequestOptions, method: RequestMethod, multipart: bool
 }
 
 /// usingProtocol -> CURLOPT_HTTP_VERSION. HTTP/2 over plain HTTP uses prior knowledge (h2c);
-/// HTTP/3 falls back to HTTP/2 when the linked libcurl lacks HTTP/3.
+/// HTTP/3 falls back to HTTP/2 (over TLS; 1.1 over plain HTTP) when the linked libcurl lacks
+/// HTTP/3. Which version was used is the response's `http_version`.
 fn http_version(p: HttpProtocol, url: &str) -> HttpVersion {
-    let plain = url.len() >= 7 && url[..7].eq_ignore_ascii_case("http://");
+    let plain = url_scheme(url) == "http";
     match p {
         HttpProtocol::Http1_1 => HttpVersion::V11,
         HttpProtocol::Http2 if plain => HttpVersion::V2PriorKnowledge,
         HttpProtocol::Http2 => HttpVersion::V2TLS,
-        HttpProtocol::Http3 if curl::Version::get().feature_http3() => HttpVersion::V3,
+        HttpProtocol::Http3 if curl::Version::get().feature_http3() && !plain => HttpVersion::V3,
         HttpProtocol::Http3 => HttpVersion::V2TLS,
     }
 }
 
-/// usingProxy: false/absent -> no proxy even if the environment names one; true -> the
-/// environment (http_proxy, https_proxy, all_proxy, no_proxy); a proxy -> that proxy unless
-/// the URL's host matches the exclusion list.
+/// Whether a transfer may multiplex on an HTTP/2 connection: https (ALPN) unless HTTP/1.1 is
+/// forced, or h2c with prior knowledge. Such transfers wait for a connection being set up to
+/// the same host to say whether it multiplexes (`PIPEWAIT`) instead of opening their own, so
+/// many concurrent requests to one h2 server share one connection.
+fn may_multiplex(p: Option<HttpProtocol>, url: &str) -> bool {
+    match p {
+        Some(HttpProtocol::Http1_1) => false,
+        Some(HttpProtocol::Http2) => true,
+        _ => url_scheme(url) == "https",
+    }
+}
+
+/// usingProxy: false/absent -> no proxy even if the environment names one (`PROXY ""`);
+/// true -> libcurl reads the environment (`http_proxy` for http URLs, `https_proxy` or
+/// `HTTPS_PROXY` for https, `all_proxy`/`ALL_PROXY` for both, `no_proxy`/`NO_PROXY` to bypass;
+/// curl ignores upper-case `HTTP_PROXY`); an explicit proxy -> that proxy (a plain forward
+/// proxy for http URLs, a CONNECT tunnel for https) unless the URL's host matches the
+/// exclusion list. Credentials come from the host in URL form (`user:pass@host` or
+/// `http://user:pass@host`, percent-encoded where needed) and go to `PROXYUSERNAME` and
+/// `PROXYPASSWORD`, never into the proxy URL curl logs.
 fn configure_proxy(easy: &mut Easy2<Collector>, opts: &HttpRequestOptions, url: &str) -> Result<(), HttpError> {
-    match &opts.using_proxy {
-        None | Some(UsingProxy::Bool(false)) => easy.proxy("").map_err(setopt("usingProxy")),
-        Some(UsingProxy::Bool(true)) => Ok(()),
-        Some(UsingProxy::Proxy(p)) => {
-            let host = url_host(url).unwrap_or_default();
-            if p.exclusion_list.iter().any(|pat| host_matches(pat, &host)) {
-                return easy.proxy("").map_err(setopt("usingProxy"));
+    match (&opts.using_proxy, effective_proxy(url, opts)) {
+        (Some(UsingProxy::Bool(true)), _) => Ok(()),
+        (_, None) => easy.proxy("").map_err(setopt("usingProxy")),
+        (_, Some(proxy)) => {
+            easy.proxy(&proxy.curl_url()).map_err(setopt("usingProxy"))?;
+            if let Some((user, pass)) = &proxy.credentials {
+                easy.proxy_username(user).map_err(setopt("usingProxy.host (user name)"))?;
+                easy.proxy_password(pass).map_err(setopt("usingProxy.host (password)"))?;
             }
-            let proxy_host = if p.host.contains(':') && !p.host.starts_with('[') && !p.host.contains("://") {
-                format!("[{}]", p.host)
-            } else {
-                p.host.clone()
-            };
-            easy.proxy(&format!("{proxy_host}:{}", p.port)).map_err(setopt("usingProxy"))
+            Ok(())
         }
+    }
+}
+
+/// An explicit proxy as curl gets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ProxySpec {
+    /// Scheme prefix as given ("http://", "https://", "socks5h://", …) or empty (HTTP).
+    pub scheme: String,
+    /// Host name or IP literal (IPv6 without brackets).
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// User name and password from the host's userinfo, percent-decoded.
+    pub credentials: Option<(String, String)>,
+}
+
+impl ProxySpec {
+    /// `CURLOPT_PROXY`: scheme, host (IPv6 in brackets) and port, without credentials.
+    pub(crate) fn curl_url(&self) -> String {
+        let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
+        format!("{}{host}:{}", self.scheme, self.port)
+    }
+}
+
+/// The explicit proxy the request for `url` goes through: `None` for `usingProxy` false,
+/// absent or true (environment), and when the URL's host is in the exclusion list.
+pub(crate) fn effective_proxy(url: &str, opts: &HttpRequestOptions) -> Option<ProxySpec> {
+    let Some(UsingProxy::Proxy(p)) = &opts.using_proxy else { return None };
+    let host = url_host(url).unwrap_or_default();
+    if p.exclusion_list.iter().any(|pat| host_matches(pat, &host)) {
+        return None;
+    }
+    let (scheme, rest) = match p.host.find("://") {
+        Some(i) => (p.host[..i + 3].to_string(), &p.host[i + 3..]),
+        None => (String::new(), p.host.as_str()),
+    };
+    let rest = rest.trim_end_matches('/');
+    let (credentials, hostpart) = match rest.rsplit_once('@') {
+        Some((userinfo, h)) => {
+            let (user, pass) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+            (Some((percent_decode(user), percent_decode(pass))), h)
+        }
+        None => (None, rest),
+    };
+    let host = hostpart.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(hostpart).to_string();
+    Some(ProxySpec { scheme, host, port: p.port, credentials })
+}
+
+/// Decodes `%XX` escapes (invalid ones stay as they are).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The scheme of a URL, lower-cased; "http" when there is none (curl's guess for a bare host).
+pub(crate) fn url_scheme(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, _)) if !scheme.is_empty() && !scheme.contains(['/', '?', '#']) => scheme.to_ascii_lowercase(),
+        _ => "http".to_string(),
+    }
+}
+
+/// The port a URL connects to: explicit, or the scheme's default (80 for http, 443 for https).
+pub(crate) fn url_port(url: &str) -> Option<u16> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let port = if let Some(stripped) = hostport.strip_prefix('[') {
+        stripped.split_once(']')?.1.strip_prefix(':')
+    } else {
+        hostport.split_once(':').map(|(_, p)| p)
+    };
+    match port.filter(|p| !p.is_empty()) {
+        Some(p) => p.parse().ok(),
+        None => match url_scheme(url).as_str() {
+            "https" => Some(443),
+            "http" => Some(80),
+            _ => None,
+        },
     }
 }
 
@@ -320,7 +420,13 @@ fn configure_tls(easy: &mut Easy2<Collector>, opts: &HttpRequestOptions) -> Resu
                 curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_CAINFO, std::ptr::null::<libc::c_char>())
             };
         } else {
+            // A file (a missing one fails with 2300077) replaces the system bundle, and the
+            // default CA directory of the build (if any) is dropped too.
             easy.cainfo(ca).map_err(setopt("caPath"))?;
+            // SAFETY: a NULL string option resets CAPATH on a valid handle.
+            unsafe {
+                curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_CAPATH, std::ptr::null::<libc::c_char>())
+            };
         }
     }
     if let Some(cert) = &opts.client_cert {
@@ -366,5 +472,42 @@ mod tests {
         assert!(host_matches("localhost", "LOCALHOST".to_ascii_lowercase().as_str()));
         assert!(host_matches("*", "anything"));
         assert!(!host_matches("example.com", "example.com.evil"));
+    }
+
+    #[test]
+    fn schemes_and_ports() {
+        assert_eq!(url_scheme("HTTPS://h/"), "https");
+        assert_eq!(url_scheme("h/x?u=http://y"), "http");
+        assert_eq!(url_port("http://h/"), Some(80));
+        assert_eq!(url_port("https://u:p@h:8443/x"), Some(8443));
+        assert_eq!(url_port("https://[::1]/"), Some(443));
+        assert_eq!(url_port("http://[::1]:18080/"), Some(18080));
+        assert_eq!(url_port("ftp://h/"), None);
+    }
+
+    #[test]
+    fn explicit_proxies() {
+        use crate::options::HttpProxy;
+        let with = |host: &str, exclusions: &[&str]| HttpRequestOptions {
+            using_proxy: Some(UsingProxy::Proxy(HttpProxy {
+                host: host.into(),
+                port: 3128,
+                exclusion_list: exclusions.iter().map(|s| s.to_string()).collect(),
+            })),
+            ..Default::default()
+        };
+        let p = effective_proxy("http://a.example/", &with("127.0.0.1", &[])).unwrap();
+        assert_eq!((p.curl_url().as_str(), p.credentials), ("127.0.0.1:3128", None));
+        let p = effective_proxy("http://a.example/", &with("::1", &[])).unwrap();
+        assert_eq!(p.curl_url(), "[::1]:3128");
+        let p = effective_proxy("http://a.example/", &with("http://us%40r:p%3Ass@[::1]/", &[])).unwrap();
+        assert_eq!(p.curl_url(), "http://[::1]:3128");
+        assert_eq!(p.credentials, Some(("us@r".into(), "p:ss".into())));
+        let p = effective_proxy("http://a.example/", &with("user:pass@proxy.example", &[])).unwrap();
+        assert_eq!((p.host.as_str(), p.credentials.unwrap().1.as_str()), ("proxy.example", "pass"));
+        assert!(effective_proxy("http://a.example/", &with("p", &["*.example"])).is_none());
+        assert!(effective_proxy("http://a.example/", &with("p", &["b.example"])).is_some());
+        assert!(effective_proxy("http://a.example/", &HttpRequestOptions::default()).is_none());
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
     }
 }

@@ -39,6 +39,9 @@ pub(crate) struct Collector {
     pub failure: Option<HttpError>,
     /// Resources that must live as long as the easy handle (e.g. a curl_mime).
     pub keep_alive: Vec<Box<dyn Send>>,
+    /// Checks each redirect curl is about to follow (the network policy); an error fails the
+    /// transfer with it before curl connects to the new target.
+    pub redirect_guard: Option<crate::policy::RedirectGuard>,
     done_sent: bool,
     /// Set once the transfer is handed to the reactor; before that, errors are returned to
     /// the caller directly and dropping the collector sends nothing.
@@ -64,6 +67,7 @@ impl Collector {
             last_send: (0, 0),
             failure: None,
             keep_alive: Vec::new(),
+            redirect_guard: None,
             done_sent: false,
             armed: false,
         }
@@ -187,10 +191,32 @@ impl Collector {
     fn on_header(&mut self, line: &[u8]) -> bool {
         match self.headers.feed(line) {
             HeaderLine::Status(_) => self.header_done_at = None,
-            HeaderLine::End => self.header_done_at = Some(Instant::now()),
+            HeaderLine::End => {
+                self.header_done_at = Some(Instant::now());
+                return self.check_redirect();
+            }
             HeaderLine::Field | HeaderLine::Other => {}
         }
         true
+    }
+
+    /// At the end of a 3xx header block with a `Location` (a redirect curl will follow):
+    /// lets the redirect guard check the target; false (abort) when it refuses.
+    fn check_redirect(&mut self) -> bool {
+        let status = self.headers.status();
+        if !(300..400).contains(&status) || status == 304 {
+            return true;
+        }
+        let (Some(guard), Some(location)) = (self.redirect_guard.as_mut(), self.headers.get("location")) else {
+            return true;
+        };
+        match guard.follow(location) {
+            Ok(()) => true,
+            Err(e) => {
+                self.failure = Some(e);
+                false
+            }
+        }
     }
 }
 

@@ -17,7 +17,13 @@ pub(crate) enum Msg {
     SendProgress(DataSendProgressInfo),
     /// The end: the finished transfer or its error.
     Done(Box<Result<Finished, HttpError>>),
+    /// Work that produces the final messages, run by the consumer rather than the thread that
+    /// sent it (the response cache uses it to keep its copying and locking off the reactor).
+    Deferred(Deferred),
 }
+
+/// A deferred step: called with an `emit` function for the messages it produces.
+pub(crate) type Deferred = Box<dyn FnOnce(&mut dyn FnMut(Msg)) + Send>;
 
 /// A transfer that completed at the HTTP level (any status code).
 pub(crate) struct Finished {
@@ -35,6 +41,8 @@ pub(crate) struct Finished {
     pub header_done_at: Option<Instant>,
     /// When the last body byte arrived.
     pub body_done_at: Option<Instant>,
+    /// How many redirects curl followed to reach this response.
+    pub redirect_count: u32,
     /// "1.0", "1.1", "2", "3".
     pub http_version: String,
     /// Whether `Msg::Headers` was already sent.

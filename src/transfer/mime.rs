@@ -3,10 +3,9 @@
 //! copied into curl), file parts by curl itself from the file.
 use super::upload::Upload;
 use crate::error::HttpError;
-use crate::options::{ExtraData, MultiFormData};
+use crate::options::MultiFormData;
 use curl_sys::{curl_off_t, CURLcode, CURL};
 use libc::{c_char, c_int, c_void, size_t};
-use serde_json::Value;
 use std::ffi::CString;
 use std::io::SeekFrom;
 
@@ -97,7 +96,7 @@ pub(crate) fn attach(easy: *mut CURL, parts: &[MultiFormData]) -> Result<Mime, H
             }
             match (&p.data, &p.file_path) {
                 (Some(data), _) => {
-                    let upload = Box::new(Upload::new(part_bytes(data)));
+                    let upload = Box::new(Upload::new(data.to_bytes()));
                     let size = upload.len() as curl_off_t;
                     let arg = Box::into_raw(upload) as *mut c_void;
                     let code = curl_mime_data_cb(part, size, read_cb, seek_cb, free_cb, arg);
@@ -123,16 +122,6 @@ pub(crate) fn attach(easy: *mut CURL, parts: &[MultiFormData]) -> Result<Mime, H
         let code = curl_sys::curl_easy_setopt(easy, CURLOPT_MIMEPOST, mime.0);
         check(code, "multiFormDataList")?;
         Ok(mime)
-    }
-}
-
-/// A part's bytes: strings as UTF-8, objects as JSON, bytes as they are.
-fn part_bytes(data: &ExtraData) -> Vec<u8> {
-    match data {
-        ExtraData::String(s) => s.clone().into_bytes(),
-        ExtraData::Object(Value::String(s)) => s.clone().into_bytes(),
-        ExtraData::Object(v) => v.to_string().into_bytes(),
-        ExtraData::ArrayBuffer(b) => b.clone(),
     }
 }
 

@@ -1,0 +1,280 @@
+//! The in-memory store: entries by method and URL, bounded in bytes, least recently used
+//! evicted first.
+use super::policy;
+use http_cache_semantics::CachePolicy;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// Bytes counted for an entry beyond its fields' text (bookkeeping, policy).
+const ENTRY_OVERHEAD: u64 = 256;
+
+/// One stored response.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// Request method ("GET" or "HEAD").
+    pub method: String,
+    /// The request URL (with the query built from extraData).
+    pub url: String,
+    /// Status code of the stored response.
+    pub status: u32,
+    /// The request's values of the fields the response varies on, and `host` if the request
+    /// set it (lower-cased names). Absent fields are absent here too.
+    pub request_fields: Vec<(String, String)>,
+    /// The request's `Authorization`, when it had one (such entries stay in memory only).
+    pub authorization: Option<String>,
+    /// Response fields (lower-cased keys), hop-by-hop fields removed, `age` holding the
+    /// corrected initial age.
+    pub headers: Map<String, Value>,
+    /// The body (empty for HEAD); shared with the responses served from it.
+    pub body: Arc<Vec<u8>>,
+    /// curl's cookie list of the transfer that fetched it.
+    pub cookies: String,
+    /// HTTP version of that transfer.
+    pub http_version: String,
+    /// When the response was received.
+    pub response_time: SystemTime,
+    /// The freshness rules for it (derived from the fields above).
+    pub policy: CachePolicy,
+}
+
+impl Entry {
+    /// An entry; `None` when `http` cannot represent the method, URL or status.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        method: String,
+        url: String,
+        status: u32,
+        request_fields: Vec<(String, String)>,
+        authorization: Option<String>,
+        headers: Map<String, Value>,
+        body: Arc<Vec<u8>>,
+        cookies: String,
+        http_version: String,
+        response_time: SystemTime,
+    ) -> Option<Entry> {
+        let mut request_headers = policy::header_pairs(&request_fields);
+        if let Some(a) = authorization.as_deref().and_then(|a| http::HeaderValue::from_str(a).ok()) {
+            request_headers.insert(http::header::AUTHORIZATION, a);
+        }
+        let policy = policy::build_policy(&method, &url, status, request_headers, &headers, response_time)?;
+        Some(Entry {
+            method,
+            url,
+            status,
+            request_fields,
+            authorization,
+            headers,
+            body,
+            cookies,
+            http_version,
+            response_time,
+            policy,
+        })
+    }
+
+    /// Bytes this entry counts against the cache size: body, URL, fields, cookies, overhead.
+    pub(crate) fn size(&self) -> u64 {
+        let fields: usize = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                k.len()
+                    + 4
+                    + match v {
+                        Value::String(s) => s.len(),
+                        other => other.to_string().len(),
+                    }
+            })
+            .sum();
+        let req: usize = self.request_fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum();
+        (self.body.len() + self.url.len() + self.method.len() + fields + req + self.cookies.len()) as u64
+            + ENTRY_OVERHEAD
+    }
+
+    /// Whether `flush()` writes it: not when the request carried credentials.
+    pub(crate) fn persistable(&self) -> bool {
+        self.authorization.is_none()
+    }
+}
+
+struct Slot {
+    entry: Arc<Entry>,
+    used: u64,
+    size: u64,
+}
+
+/// The entries, their byte total and use order.
+pub(crate) struct Store {
+    capacity: u64,
+    bytes: u64,
+    clock: u64,
+    next_id: u64,
+    slots: HashMap<u64, Slot>,
+    by_key: HashMap<(String, String), Vec<u64>>,
+    lru: BTreeMap<u64, u64>,
+}
+
+impl Store {
+    /// An empty store holding at most `capacity` bytes.
+    pub(crate) fn new(capacity: u64) -> Self {
+        Store {
+            capacity,
+            bytes: 0,
+            clock: 0,
+            next_id: 1,
+            slots: HashMap::new(),
+            by_key: HashMap::new(),
+            lru: BTreeMap::new(),
+        }
+    }
+
+    /// The size bound in bytes.
+    pub(crate) fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// Changes the bound, evicting least recently used entries to fit.
+    pub(crate) fn set_capacity(&mut self, capacity: u64) {
+        self.capacity = capacity;
+        self.evict_to(capacity);
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Bytes in use.
+    pub(crate) fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// The entries stored for `method` and `url`, most recently used first.
+    pub(crate) fn find(&self, method: &str, url: &str) -> Vec<(u64, Arc<Entry>)> {
+        let Some(ids) = self.by_key.get(&(method.to_string(), url.to_string())) else { return Vec::new() };
+        let mut found: Vec<(u64, u64, Arc<Entry>)> =
+            ids.iter().filter_map(|id| self.slots.get(id).map(|s| (s.used, *id, s.entry.clone()))).collect();
+        found.sort_by_key(|f| std::cmp::Reverse(f.0));
+        found.into_iter().map(|(_, id, e)| (id, e)).collect()
+    }
+
+    /// Marks an entry as just used.
+    pub(crate) fn touch(&mut self, id: u64) {
+        let now = self.tick();
+        if let Some(slot) = self.slots.get_mut(&id) {
+            self.lru.remove(&slot.used);
+            slot.used = now;
+            self.lru.insert(now, id);
+        }
+    }
+
+    /// Stores an entry as the most recently used one, evicting others to make room; an entry
+    /// larger than the whole bound is not stored (`None`).
+    pub(crate) fn insert(&mut self, entry: Arc<Entry>) -> Option<u64> {
+        let size = entry.size();
+        if size > self.capacity {
+            return None;
+        }
+        self.evict_to(self.capacity - size);
+        let id = self.next_id;
+        self.next_id += 1;
+        let used = self.tick();
+        self.by_key.entry((entry.method.clone(), entry.url.clone())).or_default().push(id);
+        self.lru.insert(used, id);
+        self.slots.insert(id, Slot { entry, used, size });
+        self.bytes += size;
+        Some(id)
+    }
+
+    /// Removes an entry (no-op when it is gone already).
+    pub(crate) fn remove(&mut self, id: u64) {
+        let Some(slot) = self.slots.remove(&id) else { return };
+        self.lru.remove(&slot.used);
+        self.bytes -= slot.size;
+        let key = (slot.entry.method.clone(), slot.entry.url.clone());
+        if let Some(ids) = self.by_key.get_mut(&key) {
+            ids.retain(|i| *i != id);
+            if ids.is_empty() {
+                self.by_key.remove(&key);
+            }
+        }
+    }
+
+    /// Removes every entry of `url`, whatever its method.
+    pub(crate) fn remove_url(&mut self, url: &str) {
+        let ids: Vec<u64> =
+            self.by_key.iter().filter(|((_, u), _)| u == url).flat_map(|(_, ids)| ids.clone()).collect();
+        for id in ids {
+            self.remove(id);
+        }
+    }
+
+    /// Every entry, least recently used first.
+    pub(crate) fn entries_oldest_first(&self) -> Vec<Arc<Entry>> {
+        self.lru.values().filter_map(|id| self.slots.get(id).map(|s| s.entry.clone())).collect()
+    }
+
+    fn evict_to(&mut self, limit: u64) {
+        while self.bytes > limit {
+            let Some((_, id)) = self.lru.iter().next().map(|(u, id)| (*u, *id)) else { break };
+            self.remove(id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(url: &str, body: usize) -> Arc<Entry> {
+        let mut headers = Map::new();
+        headers.insert("cache-control".into(), Value::String("max-age=60".into()));
+        Entry::new(
+            "GET".into(),
+            url.into(),
+            200,
+            vec![],
+            None,
+            headers,
+            Arc::new(vec![b'x'; body]),
+            String::new(),
+            "1.1".into(),
+            SystemTime::now(),
+        )
+        .map(Arc::new)
+        .unwrap()
+    }
+
+    #[test]
+    fn lru_by_bytes() {
+        let one = entry("http://h/a", 1000).size();
+        let mut s = Store::new(one * 3);
+        let a = s.insert(entry("http://h/a", 1000)).unwrap();
+        let b = s.insert(entry("http://h/b", 1000)).unwrap();
+        s.insert(entry("http://h/c", 1000)).unwrap();
+        assert_eq!(s.len(), 3);
+        s.touch(a);
+        s.insert(entry("http://h/d", 1000)).unwrap();
+        assert_eq!(s.len(), 3);
+        assert!(s.find("GET", "http://h/b").is_empty(), "b was the least recently used");
+        assert!(!s.find("GET", "http://h/a").is_empty());
+        assert!(s.bytes() <= s.capacity());
+        assert!(s.insert(entry("http://h/big", 5000)).is_none(), "larger than the bound");
+        assert_eq!(s.len(), 3);
+        s.remove(b); // already gone: no-op
+        s.remove_url("http://h/a");
+        assert_eq!(s.len(), 2);
+        s.set_capacity(one);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.entries_oldest_first()[0].url, "http://h/d");
+        s.set_capacity(0);
+        assert_eq!((s.len(), s.bytes()), (0, 0));
+    }
+}
