@@ -33,14 +33,14 @@ pub use cache::{
 pub use error::HttpError;
 pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;
-/// Benchmark-only reactor metrics (feature `metrics`): see `bench/`.
-#[cfg(feature = "metrics")]
-#[doc(hidden)]
-pub use reactor::metrics;
 pub use policy::{
     load_network_policy_json, network_policy, reset_network_policy, set_network_policy, DomainName, DomainPolicy,
     NetworkPolicy,
 };
+/// Benchmark-only reactor metrics (feature `metrics`): see `bench/`.
+#[cfg(feature = "metrics")]
+#[doc(hidden)]
+pub use reactor::metrics;
 pub use reactor::{configure, ReactorConfig};
 pub use request::{HttpRequest, ResponseFuture};
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};
