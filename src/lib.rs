@@ -37,6 +37,10 @@ pub use policy::{
     load_network_policy_json, network_policy, reset_network_policy, set_network_policy, DomainName, DomainPolicy,
     NetworkPolicy,
 };
+/// Benchmark-only reactor metrics (feature `metrics`): see `bench/`.
+#[cfg(feature = "metrics")]
+#[doc(hidden)]
+pub use reactor::metrics;
 pub use reactor::{configure, ReactorConfig};
 pub use request::{HttpRequest, ResponseFuture};
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};

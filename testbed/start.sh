@@ -102,6 +102,8 @@ _tb_write_configs() {
 daemon off;
 master_process on;
 worker_processes 1;
+# W5 of the benchmark (bench/) keeps ~1,000 client connections open at once
+worker_rlimit_nofile 8192;
 user root;
 pid $run/nginx/nginx.pid;
 error_log $logs/nginx-error.log warn;
@@ -125,6 +127,8 @@ http {
         location / { }
         # any method, any body size: the body is read and discarded, reply 204
         location = /discard { client_max_body_size 0; return 204; }
+        # accepted connections and requests so far (bench/ counts connections per block)
+        location = /nginx_status { stub_status; }
     }
     server {
         listen 127.0.0.1:$OHOS_HTTP_TB_NGINX_TLS_PORT ssl http2;

@@ -153,7 +153,7 @@ pub(crate) fn apply(
             // If the reactor is gone the command comes back and is dropped, and the armed
             // transfer reports an internal error by itself.
             Ok(r) => {
-                let _ = r.send(Command::Add(prepared));
+                let _ = r.send(Command::add(prepared));
             }
             Err(e) => prepared.easy.get_mut().send_done(Err(e)),
         }

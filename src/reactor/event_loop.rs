@@ -29,6 +29,9 @@ struct Loop {
     rx: Receiver<Command>,
     polling: Arc<AtomicBool>,
     max_active: usize,
+    /// Submit times of queued transfers (feature `metrics`, while recording).
+    #[cfg(feature = "metrics")]
+    stamps: HashMap<u64, std::time::Instant>,
 }
 
 /// Runs the reactor on this thread until every command sender is gone.
@@ -47,6 +50,8 @@ pub(super) fn run(rx: Receiver<Command>, polling: Arc<AtomicBool>, ready: Sender
         rx,
         polling,
         max_active: state.max_active_transfers,
+        #[cfg(feature = "metrics")]
+        stamps: HashMap::new(),
     };
     // A bug in the loop itself must not leave callers waiting: unwinding drops every handle,
     // and each Collector's drop sends its consumer an internal error.
@@ -108,10 +113,14 @@ impl Loop {
 
     fn handle(&mut self, cmd: Command, config: &mut ReactorConfig) {
         match cmd {
-            Command::Add(prepared) => {
+            Command::Add(prepared, _stamp) => {
                 if prepared.easy.get_ref().shared.core.is_destroyed() {
                     finish::cancelled(prepared.easy);
                 } else {
+                    #[cfg(feature = "metrics")]
+                    if let Some(at) = _stamp.at {
+                        self.stamps.insert(prepared.easy.get_ref().shared.id, at);
+                    }
                     self.queue.push(prepared);
                 }
             }
@@ -143,6 +152,8 @@ impl Loop {
             }
         }
         for prepared in self.queue.take_where(|p| pred(p.easy.get_ref())) {
+            #[cfg(feature = "metrics")]
+            self.stamps.remove(&prepared.easy.get_ref().shared.id);
             finish::cancelled(prepared.easy);
         }
     }
@@ -154,7 +165,12 @@ impl Loop {
             let Prepared { easy, .. } = *prepared;
             let id = easy.get_ref().shared.id;
             // On failure the easy handle is dropped and its Collector reports an error.
-            if let Ok(mut h) = self.multi.add2(easy) {
+            let added = self.multi.add2(easy);
+            #[cfg(feature = "metrics")]
+            if let Some(at) = self.stamps.remove(&id) {
+                super::metrics::record(at);
+            }
+            if let Ok(mut h) = added {
                 let _ = h.set_token(id as usize);
                 self.active.insert(id, h);
             }

@@ -4,6 +4,9 @@
 mod command;
 mod event_loop;
 mod finish;
+#[cfg(feature = "metrics")]
+#[doc(hidden)]
+pub mod metrics;
 mod queue;
 
 pub(crate) use command::Command;
@@ -80,8 +83,8 @@ impl Reactor {
 
     /// Hands a configured transfer to the reactor.
     pub(crate) fn submit(&self, prepared: Box<crate::transfer::config::Prepared>) -> Result<(), HttpError> {
-        self.send_or_return(Command::Add(prepared)).map_err(|cmd| {
-            if let Command::Add(mut p) = cmd {
+        self.send_or_return(Command::add(prepared)).map_err(|cmd| {
+            if let Command::Add(mut p, _) = cmd {
                 p.easy.get_mut().disarm();
             }
             HttpError::internal("the reactor thread has stopped")
