@@ -15,22 +15,27 @@ fn body_len(r: &ohos_http::HttpResponse) -> usize {
 #[test]
 fn read_timeout_is_inactivity_so_a_trickling_body_survives() {
     require_testbed();
-    // 8 chunks, one every 400 ms: 3.2 s in all, far longer than the 1 s readTimeout
+    // 10 chunks, one every 200 ms: 2 s in all, far longer than the 700 ms readTimeout
     let t = Instant::now();
     let r = create_http()
-        .request(&format!("{FAULT}/trickle?chunks=8&interval_ms=400&size=10"), Some(opts(r#"{"readTimeout":1000}"#)))
+        .request(&format!("{FAULT}/trickle?chunks=10&interval_ms=200&size=10"), Some(opts(r#"{"readTimeout":700}"#)))
         .unwrap();
     assert_eq!(r.response_code, 200);
-    assert_eq!(body_len(&r), 80);
-    assert!(t.elapsed() > Duration::from_secs(2));
+    assert_eq!(body_len(&r), 100);
+    assert!(t.elapsed() > Duration::from_millis(1500));
 }
 
 #[test]
 fn read_timeout_fires_when_a_body_stalls_and_zero_means_none() {
     require_testbed();
     let http = create_http();
-    let e = http.request(&format!("{FAULT}/stall?bytes=100"), Some(opts(r#"{"readTimeout":1000}"#))).unwrap_err();
+    // to the millisecond, not whole seconds
+    let t = Instant::now();
+    let e = http.request(&format!("{FAULT}/stall?bytes=100"), Some(opts(r#"{"readTimeout":300}"#))).unwrap_err();
     assert_eq!(e.code(), 2_300_028, "{e}");
+    assert!(e.message().contains("readTimeout"), "{e}");
+    let took = t.elapsed();
+    assert!(took >= Duration::from_millis(300) && took < Duration::from_millis(900), "{took:?}");
     // readTimeout 0: no timeout; a 2.5 s wait completes
     let r = http.request(&format!("{FAULT}/delay?ms=2500"), Some(opts(r#"{"readTimeout":0}"#))).unwrap();
     assert_eq!(r.response_code, 200);

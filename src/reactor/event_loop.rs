@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Longest single wait in poll while transfers run (curl's own timeout is usually shorter).
 const MAX_POLL: Duration = Duration::from_secs(1);
@@ -80,22 +80,25 @@ impl Loop {
                 }
             }
             self.admit();
+            let mut next_idle_deadline = None;
             if !self.active.is_empty() {
                 let _ = self.multi.perform();
                 self.collect_done();
+                next_idle_deadline = self.expire_idle();
                 if !self.queue.is_empty() && self.active.len() < self.max_active {
                     continue;
                 }
             }
             // Idle: one long poll that only a command ends (no timer, no CPU); otherwise
-            // curl's timeout.
+            // curl's timeout, or the next readTimeout deadline if that comes first.
             let timeout = if self.active.is_empty() {
                 IDLE_POLL
             } else {
-                match self.multi.get_timeout() {
+                let curl = match self.multi.get_timeout() {
                     Ok(Some(t)) => t.min(MAX_POLL),
                     _ => MAX_POLL,
-                }
+                };
+                next_idle_deadline.map_or(curl, |d: Instant| curl.min(d.saturating_duration_since(Instant::now())))
             };
             if timeout.is_zero() {
                 continue;
@@ -172,9 +175,33 @@ impl Loop {
             }
             if let Ok(mut h) = added {
                 let _ = h.set_token(id as usize);
+                h.get_mut().start_clock(Instant::now());
                 self.active.insert(id, h);
             }
         }
+    }
+
+    /// Fails the transfers that received and sent nothing for their readTimeout (2300028);
+    /// returns the earliest deadline of the others.
+    fn expire_idle(&mut self) -> Option<Instant> {
+        let now = Instant::now();
+        let mut next: Option<Instant> = None;
+        let mut expired = Vec::new();
+        for (id, h) in self.active.iter_mut() {
+            match h.get_mut().idle_deadline(now) {
+                Some(deadline) if deadline <= now => expired.push(*id),
+                Some(deadline) => next = Some(next.map_or(deadline, |n| n.min(deadline))),
+                None => {}
+            }
+        }
+        for id in expired {
+            if let Some(h) = self.active.remove(&id) {
+                if let Ok(easy) = self.multi.remove2(h) {
+                    finish::timed_out(easy);
+                }
+            }
+        }
+        next
     }
 
     /// Completes every transfer curl reports as done.

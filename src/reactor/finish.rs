@@ -9,6 +9,13 @@ pub(crate) fn completed(easy: Easy2<Collector>, result: Result<(), curl::Error>)
     Completion::send(easy, result);
 }
 
+/// Sends the final message of a transfer that received and sent nothing for its readTimeout.
+pub(crate) fn timed_out(mut easy: Easy2<Collector>) {
+    let c = easy.get_mut();
+    let ms = c.read_timeout.map_or(0, |t| t.as_millis());
+    c.send_done(Err(HttpError::from_curl(28, Some(&format!("no data received or sent for {ms} ms (readTimeout)")))));
+}
+
 /// Sends the final message of a transfer cancelled by `destroy()` or its consumer.
 pub(crate) fn cancelled(mut easy: Easy2<Collector>) {
     let c = easy.get_mut();

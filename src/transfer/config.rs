@@ -94,9 +94,9 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
 
     let read_timeout = opts.read_timeout_ms();
     if read_timeout > 0 {
-        // readTimeout is inactivity: fail when less than 1 byte/s moves for that long.
-        easy.low_speed_limit(1).map_err(setopt("readTimeout"))?;
-        easy.low_speed_time(Duration::from_secs(read_timeout.div_ceil(1000))).map_err(setopt("readTimeout"))?;
+        // readTimeout is inactivity, enforced by the reactor to the millisecond
+        // (src/reactor/event_loop.rs): no byte received or sent for that long.
+        easy.get_mut().read_timeout = Some(Duration::from_millis(read_timeout));
     }
     let connect_timeout = opts.connect_timeout_ms();
     if connect_timeout > 0 {

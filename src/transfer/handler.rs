@@ -10,7 +10,7 @@ use curl::easy::{Handler, ReadError, SeekResult, WriteError};
 use std::io::SeekFrom;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The handler of one transfer's easy handle.
 pub(crate) struct Collector {
@@ -43,6 +43,12 @@ pub(crate) struct Collector {
     /// transfer with it before curl connects to the new target.
     pub redirect_guard: Option<crate::policy::RedirectGuard>,
     done_sent: bool,
+    /// readTimeout: the longest time without any byte received or sent.
+    pub read_timeout: Option<Duration>,
+    /// When a byte last moved (or the transfer started, or was last seen paused).
+    last_activity: Instant,
+    /// Bytes received and sent at the last progress callback.
+    last_counts: (u64, u64),
     /// Set once the transfer is handed to the reactor; before that, errors are returned to
     /// the caller directly and dropping the collector sends nothing.
     armed: bool,
@@ -69,6 +75,9 @@ impl Collector {
             keep_alive: Vec::new(),
             redirect_guard: None,
             done_sent: false,
+            read_timeout: None,
+            last_activity: Instant::now(),
+            last_counts: (0, 0),
             armed: false,
         }
     }
@@ -181,9 +190,26 @@ impl Collector {
         }
     }
 
+    /// Starts the inactivity clock (the transfer was just added to the multi handle).
+    pub(crate) fn start_clock(&mut self, now: Instant) {
+        self.last_activity = now;
+    }
+
+    /// When this transfer times out for inactivity, if it has a readTimeout. A transfer the
+    /// consumer paused (backpressure) is not idle: its clock restarts.
+    pub(crate) fn idle_deadline(&mut self, now: Instant) -> Option<Instant> {
+        let timeout = self.read_timeout?;
+        if self.shared.paused.load(std::sync::atomic::Ordering::Relaxed) {
+            self.last_activity = now;
+        }
+        Some(self.last_activity + timeout)
+    }
+
     fn on_write(&mut self, data: &[u8]) -> Result<usize, WriteError> {
         self.send_headers_once();
-        self.body_done_at = Some(Instant::now());
+        let now = Instant::now();
+        self.body_done_at = Some(now);
+        self.last_activity = now;
         if self.stream {
             if !self.shared.admit(data.len()) {
                 return Err(WriteError::Pause);
@@ -214,6 +240,7 @@ impl Collector {
     }
 
     fn on_header(&mut self, line: &[u8]) -> bool {
+        self.last_activity = Instant::now();
         match self.headers.feed(line) {
             HeaderLine::Status(_) => self.header_done_at = None,
             HeaderLine::End => {
@@ -279,6 +306,11 @@ impl Handler for Collector {
 
     fn progress(&mut self, dltotal: f64, dlnow: f64, ultotal: f64, ulnow: f64) -> bool {
         self.guarded(false, |c| {
+            let counts = (dlnow as u64, ulnow as u64);
+            if counts != c.last_counts {
+                c.last_counts = counts;
+                c.last_activity = Instant::now();
+            }
             c.report_progress(dltotal as u64, dlnow as u64, ultotal as u64, ulnow as u64);
             true
         })
