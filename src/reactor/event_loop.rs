@@ -18,8 +18,6 @@ use std::time::{Duration, Instant};
 
 /// Longest single wait in poll while transfers run (curl's own timeout is usually shorter).
 const MAX_POLL: Duration = Duration::from_secs(1);
-/// Wait in poll with nothing to do (any command wakes the reactor at once).
-const IDLE_POLL: Duration = Duration::from_secs(3600);
 
 struct Loop {
     /// Running transfers by id. Declared before `multi` so the handles drop first.
@@ -72,6 +70,14 @@ fn apply_limits(multi: &mut Multi, c: &ReactorConfig) -> Result<(), curl::MultiE
 impl Loop {
     fn run(&mut self, config: &mut ReactorConfig) {
         loop {
+            if self.active.is_empty() && self.queue.is_empty() {
+                // Idle: block on the channel (no poll, no timer, no CPU). Its short spin before
+                // parking catches the next request of a caller that sends one at a time.
+                match self.rx.recv() {
+                    Ok(cmd) => self.handle(cmd, config),
+                    Err(_) => return,
+                }
+            }
             loop {
                 match self.rx.try_recv() {
                     Ok(cmd) => self.handle(cmd, config),
@@ -89,17 +95,16 @@ impl Loop {
                     continue;
                 }
             }
-            // Idle: one long poll that only a command ends (no timer, no CPU); otherwise
+            if self.active.is_empty() {
+                continue;
+            }
             // curl's timeout, or the next readTimeout deadline if that comes first.
-            let timeout = if self.active.is_empty() {
-                IDLE_POLL
-            } else {
-                let curl = match self.multi.get_timeout() {
-                    Ok(Some(t)) => t.min(MAX_POLL),
-                    _ => MAX_POLL,
-                };
-                next_idle_deadline.map_or(curl, |d: Instant| curl.min(d.saturating_duration_since(Instant::now())))
+            let curl = match self.multi.get_timeout() {
+                Ok(Some(t)) => t.min(MAX_POLL),
+                _ => MAX_POLL,
             };
+            let timeout =
+                next_idle_deadline.map_or(curl, |d: Instant| curl.min(d.saturating_duration_since(Instant::now())));
             if timeout.is_zero() {
                 continue;
             }

@@ -1,9 +1,9 @@
 //! The dispatcher thread: runs listeners and completion callbacks of callback and async
 //! requests, in order per transfer, so that no user code ever runs on the reactor.
 use super::consumer::Consumer;
-use super::mailbox::WaitQueue;
 use crate::error::HttpError;
 use crate::transfer::{Finished, Msg, Sink};
+use crossbeam_channel::{unbounded, Sender};
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -23,19 +23,18 @@ enum Item {
     Call(Box<dyn FnOnce() + Send>),
 }
 
-static DISPATCHER: Lazy<Result<Arc<WaitQueue<Item>>, HttpError>> = Lazy::new(|| {
-    let queue = Arc::new(WaitQueue::default());
-    let rx = queue.clone();
+static DISPATCHER: Lazy<Result<Sender<Item>, HttpError>> = Lazy::new(|| {
+    let (tx, rx) = unbounded::<Item>();
     std::thread::Builder::new()
         .name("ohos-http-dispatch".into())
         .spawn(move || {
-            while let Some(item) = rx.recv() {
+            for item in rx {
                 // A panicking callback must not stop the dispatcher for everyone else.
                 let _ = catch_unwind(AssertUnwindSafe(|| run(item)));
             }
         })
         .map_err(|e| HttpError::internal(format!("cannot start the dispatcher thread: {e}")))?;
-    Ok(queue)
+    Ok(tx)
 });
 
 fn run(item: Item) {
@@ -52,7 +51,7 @@ fn run(item: Item) {
     }
 }
 
-fn sender() -> Result<&'static Arc<WaitQueue<Item>>, HttpError> {
+fn sender() -> Result<&'static Sender<Item>, HttpError> {
     DISPATCHER.as_ref().map_err(Clone::clone)
 }
 
@@ -61,13 +60,21 @@ fn sender() -> Result<&'static Arc<WaitQueue<Item>>, HttpError> {
 pub(crate) fn sink(consumer: Consumer, complete: Completion) -> Result<Sink, HttpError> {
     let tx = sender()?.clone();
     let job = Arc::new(Job { consumer: Mutex::new(consumer), complete: Mutex::new(Some(complete)) });
-    Ok(Box::new(move |msg| tx.push(Item::Msg(job.clone(), msg))))
+    Ok(Box::new(move |msg| {
+        let _ = tx.send(Item::Msg(job.clone(), msg));
+    }))
 }
 
 /// Runs `f` on the dispatcher thread (used to report errors found before a transfer started).
 pub(crate) fn call_later(f: impl FnOnce() + Send + 'static) {
     match sender() {
-        Ok(tx) => tx.push(Item::Call(Box::new(f))),
+        Ok(tx) => {
+            if let Err(e) = tx.send(Item::Call(Box::new(f))) {
+                if let Item::Call(f) = e.into_inner() {
+                    f();
+                }
+            }
+        }
         Err(_) => f(),
     }
 }
