@@ -1,0 +1,18 @@
+# Shortcuts for the project's commands (each is a script in testbed/).
+.PHONY: test demo bench bench-quick
+
+# the whole test suite, setup included (what .ci/run runs)
+test:
+	./testbed/run-tests.sh
+
+# the demo against the local testbed
+demo:
+	./testbed/demo.sh
+
+# the side-by-side benchmark: writes BENCHMARKS.md and bench/ratios.png (~15 min)
+bench:
+	./testbed/bench.sh
+
+# a short benchmark run (1/10 of the counts, 3 rounds) into target/bench-quick
+bench-quick:
+	./testbed/bench.sh --quick --out target/bench-quick
