@@ -1,5 +1,6 @@
 //! Response header collection: one map per response, reset at every status line so that a
 //! redirect's or a 1xx's headers never leak into the final map.
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 /// What one header line meant.
@@ -108,8 +109,14 @@ impl HeaderBlock {
     pub(crate) fn map(&mut self) -> &mut Map<String, Value> {
         if let Some(raw) = self.raw.take() {
             let mut c = HeaderCollector::default();
-            for line in raw.split_inclusive(|b| *b == b'\n') {
-                c.feed(line);
+            // one UTF-8 check for the whole block (the usual case) instead of one per line
+            match std::str::from_utf8(&raw) {
+                Ok(text) => text.split_inclusive('\n').for_each(|line| {
+                    c.feed_str(line);
+                }),
+                Err(_) => raw.split_inclusive(|b| *b == b'\n').for_each(|line| {
+                    c.feed(line);
+                }),
             }
             self.map = c.take();
         }
@@ -132,27 +139,35 @@ impl HeaderBlock {
 #[derive(Debug, Default)]
 pub(crate) struct HeaderCollector {
     map: Map<String, Value>,
-    last_key: Option<String>,
+    /// The last field's name (lower case), for folded continuation lines.
+    last_key: String,
     status: u32,
 }
 
 impl HeaderCollector {
     /// Feeds one raw line as curl's header callback delivers it.
     pub(crate) fn feed(&mut self, raw: &[u8]) -> HeaderLine {
-        let line = String::from_utf8_lossy(raw);
+        match std::str::from_utf8(raw) {
+            Ok(line) => self.feed_str(line),
+            Err(_) => self.feed_str(&String::from_utf8_lossy(raw)),
+        }
+    }
+
+    /// Feeds one header line (with or without its line end).
+    pub(crate) fn feed_str(&mut self, line: &str) -> HeaderLine {
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             return HeaderLine::End;
         }
         if line.starts_with("HTTP/") {
             self.map = Map::new();
-            self.last_key = None;
+            self.last_key.clear();
             self.status = line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
             return HeaderLine::Status(self.status);
         }
         if line.starts_with([' ', '\t']) {
             // obsolete line folding: continue the previous field's value
-            if let Some(Value::String(v)) = self.last_key.as_ref().and_then(|k| self.map.get_mut(k)) {
+            if let Some(Value::String(v)) = self.map.get_mut(self.last_key.as_str()) {
                 v.push(' ');
                 v.push_str(line.trim());
                 return HeaderLine::Field;
@@ -163,26 +178,25 @@ impl HeaderCollector {
             return HeaderLine::Other;
         };
         let key = name.trim().to_ascii_lowercase();
-        let value = value.trim().to_string();
-        if key == "set-cookie" {
-            match self.map.get_mut(&key) {
-                Some(Value::Array(a)) => a.push(Value::String(value)),
-                _ => {
-                    self.map.insert(key.clone(), Value::Array(vec![Value::String(value)]));
-                }
-            }
-        } else {
-            match self.map.get_mut(&key) {
-                Some(Value::String(v)) => {
+        let value = value.trim();
+        // remembered in a reused buffer (for folding) before the key moves into the map
+        self.last_key.clear();
+        self.last_key.push_str(&key);
+        let cookie = key == "set-cookie";
+        match self.map.entry(key) {
+            Entry::Occupied(mut field) => match field.get_mut() {
+                Value::Array(a) => a.push(Value::String(value.to_owned())),
+                Value::String(v) => {
                     v.push_str(", ");
-                    v.push_str(&value);
+                    v.push_str(value);
                 }
-                _ => {
-                    self.map.insert(key.clone(), Value::String(value));
-                }
+                other => *other = Value::String(value.to_owned()),
+            },
+            Entry::Vacant(slot) => {
+                let value = Value::String(value.to_owned());
+                slot.insert(if cookie { Value::Array(vec![value]) } else { value });
             }
         }
-        self.last_key = Some(key);
         HeaderLine::Field
     }
 
