@@ -27,6 +27,9 @@ pub(crate) struct RawHeaders {
     location: Option<String>,
 }
 
+/// Bytes reserved for a header block when its first field arrives.
+const RAW_BLOCK_CAPACITY: usize = 512;
+
 /// `name:` at the start of a header line, ASCII case-insensitively; returns the value.
 fn field_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     let head = line.get(..name.len())?;
@@ -49,6 +52,10 @@ impl RawHeaders {
             let code = text.split(|b| *b == b' ').nth(1).unwrap_or_default();
             self.status = std::str::from_utf8(code).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
             return HeaderLine::Status(self.status);
+        }
+        if self.raw.is_empty() {
+            // one allocation for a typical header block instead of a doubling series
+            self.raw.reserve(RAW_BLOCK_CAPACITY);
         }
         self.raw.extend_from_slice(line);
         if let Some(v) = field_value(text, b"content-length") {

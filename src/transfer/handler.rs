@@ -240,11 +240,12 @@ impl Collector {
     }
 
     fn on_header(&mut self, line: &[u8]) -> bool {
-        self.last_activity = Instant::now();
+        let now = Instant::now();
+        self.last_activity = now;
         match self.headers.feed(line) {
             HeaderLine::Status(_) => self.header_done_at = None,
             HeaderLine::End => {
-                self.header_done_at = Some(Instant::now());
+                self.header_done_at = Some(now);
                 return self.check_redirect();
             }
             HeaderLine::Field | HeaderLine::Other => {}
