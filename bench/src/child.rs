@@ -2,10 +2,15 @@
 //! line with what it measured. A fresh process per block gives every client a clean peak RSS,
 //! its own getrusage and no state left over from another client.
 use crate::clients;
-use crate::common::{context_switches, cpu_time, nginx_status, raise_nofile, status_kb, thread_count, Body, Job};
+use crate::common::{
+    context_switches, cpu_time, nginx_status, raise_nofile, status_kb, thread_count, thread_cpu, Body, Job,
+};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+
+/// The reactor thread's name as /proc shows it (15 characters).
+const REACTOR_THREAD: &str = "ohos-http-react";
 
 pub fn run(job: &Job) -> Value {
     raise_nofile();
@@ -33,10 +38,12 @@ pub fn run(job: &Job) -> Value {
     let before = job.status_url.as_deref().and_then(nginx_status);
     let rss_before = status_kb("VmRSS");
     let cpu0 = cpu_time();
+    let reactor0 = thread_cpu(REACTOR_THREAD);
     let t0 = Instant::now();
     let tally = client.fetch(&job.url, job.expect, job.n, job.conc, job.body);
     let secs = t0.elapsed().as_secs_f64();
     let cpu = (cpu_time() - cpu0).as_secs_f64();
+    let reactor_cpu = (thread_cpu(REACTOR_THREAD).saturating_sub(reactor0)).as_secs_f64();
     let rss_peak = status_kb("VmHWM");
     let threads = thread_count();
     let after = job.status_url.as_deref().and_then(nginx_status);
@@ -51,6 +58,9 @@ pub fn run(job: &Job) -> Value {
         "rss_peak_kb": rss_peak,
         "threads": threads,
     });
+    if job.client.starts_with("ohos") {
+        out["reactor_cpu_secs"] = json!(reactor_cpu);
+    }
     if let (Some(b), Some(a)) = (before, after) {
         // the "after" status request itself is one accepted connection and one request
         out["conns"] = json!(a.0.saturating_sub(b.0 + 1));
@@ -63,6 +73,7 @@ pub fn run(job: &Job) -> Value {
     if job.latency {
         ohos_http::metrics::enable(false);
         out["latency"] = latency_summary(&ohos_http::metrics::submit_to_add_histogram());
+        out["handback"] = latency_summary(&ohos_http::metrics::done_to_consumer_histogram());
     }
     out
 }

@@ -228,6 +228,27 @@ pub fn cpu_time() -> Duration {
     tv(ru.ru_utime) + tv(ru.ru_stime)
 }
 
+/// CPU time (user + system, in clock ticks' resolution) of this process's threads whose name
+/// starts with `prefix` (e.g. "ohos-http-react", the reactor; the kernel keeps 15 characters).
+pub fn thread_cpu(prefix: &str) -> Duration {
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    let Ok(dir) = std::fs::read_dir("/proc/self/task") else { return Duration::ZERO };
+    let mut total = 0.0;
+    for task in dir.flatten() {
+        let text = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let (Some(open), Some(close)) = (text.find('('), text.rfind(')')) else { continue };
+        if !text[open + 1..close].starts_with(prefix) {
+            continue;
+        }
+        // after "(comm) ": state is field 0, utime field 11, stime field 12
+        let fields: Vec<&str> = text[close + 1..].split_whitespace().collect();
+        let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        total += (tick(11) + tick(12)) / ticks;
+    }
+    Duration::from_secs_f64(total)
+}
+
 /// A field of /proc/self/status in KiB (VmRSS, VmHWM).
 pub fn status_kb(field: &str) -> u64 {
     let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -151,6 +151,7 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
     let w1 = [
         ("curl-multi", OhosDefault),
         ("curl-multi-fresh", OhosDefault),
+        ("curl-multi-design", OhosDefault),
         ("curl-easy", OhosDefault),
         ("ohos-blocking", OhosDefault),
         ("ohos-callback", OhosDefault),
@@ -164,6 +165,7 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
     let w2 = [
         ("curl-multi", PerHost64),
         ("curl-multi-fresh", PerHost64),
+        ("curl-multi-design", PerHost64),
         ("curl-easy", PerHost64),
         ("ohos-blocking", PerHost64),
         ("ohos-callback", PerHost64),
@@ -287,14 +289,17 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         },
         Group {
             id: "L1",
-            title: format!("Reactor wake-up (submit -> curl_multi_add_handle), 1 in flight, {} requests", s.lat),
+            title: format!(
+                "Thread hand-offs, 1 in flight, {} requests: wake-up (submit -> curl_multi_add_handle) and hand-back (finished handle -> its consumer)",
+                s.lat
+            ),
             kind: Kind::Latency,
             entries: entries(OhosDefault, &[("ohos-blocking", OhosDefault), ("ohos-callback", OhosDefault)]),
             job: lat1,
         },
         Group {
             id: "L64",
-            title: format!("Reactor wake-up, 64 in flight, {} requests", s.lat * 4),
+            title: format!("Thread hand-offs, 64 in flight, {} requests", s.lat * 4),
             kind: Kind::Latency,
             entries: entries(
                 PerHost64,

@@ -49,6 +49,8 @@ pub struct Stats {
     pub samples: usize,
     pub drain_ms: f64,
     pub growth_kb: f64,
+    /// ohos-http's reactor thread: CPU time over wall time of the block, in % of one core.
+    pub reactor_busy: f64,
 }
 
 /// Medians of one entry's samples, ratios against the group's first entry in the same round.
@@ -77,6 +79,7 @@ pub fn stats(run: &Run, g: &Group, label: &str) -> Option<Stats> {
         samples: samples.len(),
         drain_ms: per(&|v| num(v, "secs") * 1e3),
         growth_kb: per(&|v| (num(v, "rss_peak_kb") - num(v, "rss_before_kb")) / g.job.n as f64),
+        reactor_busy: per(&|v| num(v, "reactor_cpu_secs") / num(v, "secs") * 100.0),
     })
 }
 
@@ -109,9 +112,9 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
     match g.kind {
         Kind::Rate => {
             out.push_str(
-                "| client | req/s | × raw Multi | CPU µs/req | peak RSS MB | connections opened (block / with warm-up) | errors |\n",
+                "| client | req/s | × raw Multi | CPU µs/req | reactor thread busy % | peak RSS MB | connections opened (block / with warm-up) | errors |\n",
             );
-            out.push_str("|---|---:|---:|---:|---:|---:|---:|\n");
+            out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         Kind::Bulk => {
             out.push_str("| client | MB/s | × raw Multi | CPU ms per 100 MiB | peak RSS MB | errors |\n");
@@ -122,8 +125,8 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
             out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         Kind::Latency => {
-            out.push_str("| client | p50 µs | p90 µs | p99 µs | mean µs | transfers measured |\n");
-            out.push_str("|---|---:|---:|---:|---:|---:|\n");
+            out.push_str("| client | wake-up p50 µs | p90 µs | p99 µs | mean µs | hand-back p50 µs | p90 µs | p99 µs | transfers measured |\n");
+            out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         Kind::Idle => {
             out.push_str("| client | CPU ms over the idle time | % of one core | context switches/s | threads |\n");
@@ -138,10 +141,11 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
             Kind::Rate => {
                 let _ = writeln!(
                     out,
-                    "| {name} | {} | {} | {} | {} | {} / {} | {} |",
+                    "| {name} | {} | {} | {} | {} | {} | {} / {} | {} |",
                     f0(s.rate),
                     f2(s.ratio),
                     f1(s.cpu),
+                    f0(s.reactor_busy),
                     f1(s.rss_mb),
                     f0(s.conns),
                     f0(s.conns_warm),
@@ -175,17 +179,22 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
             }
             Kind::Latency => {
                 let samples = &run.samples[&key];
-                let l =
-                    |k: &str| median(samples.iter().map(|v| v["latency"][k].as_f64().unwrap_or(f64::NAN)).collect());
+                let of =
+                    |h: &str, k: &str| median(samples.iter().map(|v| v[h][k].as_f64().unwrap_or(f64::NAN)).collect());
+                let l = |k: &str| of("latency", k);
+                let b = |k: &str| of("handback", k);
                 let count: u64 = samples.iter().map(|v| v["latency"]["count"].as_u64().unwrap_or(0)).sum();
                 let cap = |x: f64| if x >= 1000.0 { "≥ 1000".to_string() } else { f0(x) };
                 let _ = writeln!(
                     out,
-                    "| {name} | {} | {} | {} | {} | {count} |",
+                    "| {name} | {} | {} | {} | {} | {} | {} | {} | {count} |",
                     cap(l("p50")),
                     cap(l("p90")),
                     cap(l("p99")),
-                    f1(l("mean"))
+                    f1(l("mean")),
+                    cap(b("p50")),
+                    cap(b("p90")),
+                    cap(b("p99")),
                 );
             }
             Kind::Idle => {
@@ -223,8 +232,8 @@ fn best(run: &Run, id: &str, labels: &[&str]) -> (f64, String) {
 
 fn summary(out: &mut String, run: &Run) {
     out.push_str("## Summary: ratio to the raw curl Multi loop in the same round (median of rounds)\n\n");
-    out.push_str("| workload | raw curl Multi | curl Easy | ohos blocking | ohos callback | ohos async | ohos stream | isahc (best) | reqwest (best) | ureq |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| workload | raw curl Multi | curl Easy | raw Multi + ohos options | ohos blocking | ohos callback | ohos async | ohos stream | isahc (best) | reqwest (best) | ureq |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for g in run.groups.iter().filter(|g| matches!(g.kind, Kind::Rate | Kind::Bulk | Kind::Burst)) {
         let Some(base) = stats(run, g, &g.entries[0].label) else { continue };
         let unit = match g.kind {
@@ -242,9 +251,10 @@ fn summary(out: &mut String, run: &Run) {
         };
         let _ = writeln!(
             out,
-            "| {} | 1.00 ({unit}) | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | 1.00 ({unit}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             g.id,
             cell(&["curl-easy"]),
+            cell(&["curl-multi-design"]),
             cell(&["ohos-blocking"]),
             cell(&["ohos-callback"]),
             cell(&["ohos-async"]),

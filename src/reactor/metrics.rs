@@ -1,10 +1,16 @@
-//! Reactor wake-up latency, for the benchmark only (cargo feature `metrics`, off by default).
+//! The two thread hand-offs of a transfer, for the benchmark only (cargo feature `metrics`, off
+//! by default).
 //!
-//! Measures the time from `Reactor::submit` on the caller's thread to the transfer's
-//! `curl_multi_add_handle` on the reactor thread, in a histogram of 1 µs buckets
-//! (0..[`BUCKETS`] µs, the last bucket holding everything slower). Recording is off until
-//! [`enable`]`(true)`; while off, a submit costs one relaxed atomic load. While on, each
-//! transfer costs two `Instant::now()` calls and two relaxed atomic adds.
+//! * Wake-up: from `Reactor::submit` on the caller's thread to the transfer's
+//!   `curl_multi_add_handle` on the reactor thread ([`submit_to_add_histogram`]).
+//! * Hand-back: from the reactor handing the finished easy handle to the transfer's consumer to
+//!   the consumer (the blocked caller or the dispatcher) picking it up
+//!   ([`done_to_consumer_histogram`]).
+//!
+//! Both are histograms of 1 µs buckets (0..[`BUCKETS`] µs, the last bucket holding everything
+//! slower). Recording is off until [`enable`]`(true)`; while off, a stamp costs one relaxed
+//! atomic load. While on, each hand-off costs two `Instant::now()` calls and a relaxed atomic
+//! add.
 //!
 //! A transfer that waits in the admission queue because `max_active_transfers` are running
 //! counts its queueing time too: measure with fewer transfers in flight than the cap.
@@ -17,15 +23,16 @@ pub const BUCKETS: usize = 1001;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static HISTOGRAM: [AtomicU64; BUCKETS] = [const { AtomicU64::new(0) }; BUCKETS];
+static HANDBACK: [AtomicU64; BUCKETS] = [const { AtomicU64::new(0) }; BUCKETS];
 
-/// Starts (`true`) or stops (`false`) recording submit -> add latencies.
+/// Starts (`true`) or stops (`false`) recording both latencies.
 pub fn enable(on: bool) {
     ENABLED.store(on, Ordering::SeqCst);
 }
 
-/// Clears the histogram.
+/// Clears both histograms.
 pub fn reset() {
-    for b in HISTOGRAM.iter() {
+    for b in HISTOGRAM.iter().chain(HANDBACK.iter()) {
         b.store(0, Ordering::Relaxed);
     }
 }
@@ -36,13 +43,28 @@ pub fn submit_to_add_histogram() -> Vec<u64> {
     HISTOGRAM.iter().map(|b| b.load(Ordering::Relaxed)).collect()
 }
 
-/// The submit time of a transfer, when recording is on (taken on the submitting thread).
+/// The hand-back histogram: element `i` counts finished transfers their consumer picked up
+/// `i` µs (rounded down) after the reactor handed them over; the last element as above.
+pub fn done_to_consumer_histogram() -> Vec<u64> {
+    HANDBACK.iter().map(|b| b.load(Ordering::Relaxed)).collect()
+}
+
+/// Now, when recording is on (a submit or a hand-back time, taken on the sending thread).
 pub(crate) fn stamp() -> Option<Instant> {
     ENABLED.load(Ordering::Relaxed).then(Instant::now)
 }
 
+fn add(histogram: &[AtomicU64; BUCKETS], at: Instant) {
+    let us = at.elapsed().as_micros().min((BUCKETS - 1) as u128) as usize;
+    histogram[us].fetch_add(1, Ordering::Relaxed);
+}
+
 /// Records one transfer added to the multi handle now, submitted at `at`.
 pub(crate) fn record(at: Instant) {
-    let us = at.elapsed().as_micros().min((BUCKETS - 1) as u128) as usize;
-    HISTOGRAM[us].fetch_add(1, Ordering::Relaxed);
+    add(&HISTOGRAM, at);
+}
+
+/// Records one finished transfer picked up by its consumer now, handed over at `at`.
+pub(crate) fn record_handback(at: Instant) {
+    add(&HANDBACK, at);
 }

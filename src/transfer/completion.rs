@@ -12,17 +12,29 @@ use std::time::Duration;
 pub(crate) struct Completion {
     easy: Easy2<Collector>,
     result: Result<(), curl::Error>,
+    /// When the reactor handed it over (feature `metrics`, while recording).
+    #[cfg(feature = "metrics")]
+    handed_over: Option<std::time::Instant>,
 }
 
 impl Completion {
     /// Sends the completion of `easy` to its consumer (called on the reactor).
     pub(crate) fn send(mut easy: Easy2<Collector>, result: Result<(), curl::Error>) {
         let sink = easy.get_mut().take_sink_for_completion();
-        sink(Msg::Completed(Box::new(Completion { easy, result })));
+        sink(Msg::Completed(Box::new(Completion {
+            easy,
+            result,
+            #[cfg(feature = "metrics")]
+            handed_over: crate::reactor::metrics::stamp(),
+        })));
     }
 
     /// Reads the outcome (on the consumer's thread); the handle is cleaned up here.
     pub(crate) fn resolve(mut self) -> Result<Finished, HttpError> {
+        #[cfg(feature = "metrics")]
+        if let Some(at) = self.handed_over {
+            crate::reactor::metrics::record_handback(at);
+        }
         let outcome = outcome(&mut self.easy, self.result);
         super::pool::recycle(self.easy);
         outcome

@@ -6,6 +6,8 @@
 //! * `curl-multi-pipewait`: CURLOPT_PIPEWAIT, so h2 streams wait for the first connection
 //!   instead of opening one TLS connection each.
 //! * `curl-multi-buf512k`: CURLOPT_BUFFERSIZE 512 KiB (bulk transfers).
+//! * `curl-multi-design`: the options ohos-http must set on every transfer (content decoding,
+//!   cookie engine, progress callback, redirects): what the raw loop does with the same work.
 //! * `curl-easy`: `curl_easy_perform` on one reused easy handle per thread.
 //!
 //! Experiments: `BENCH_CURL_OPTS=cookie,encoding,progress,buf256k,follow,headers,proxy,maxfilesize,tls12`
@@ -51,6 +53,22 @@ pub struct Tuning {
     pub fresh: bool,
     pub pipewait: bool,
     pub buffer: Option<usize>,
+    /// The options DESIGN.md has ohos-http set on every transfer (see `design_options`).
+    pub design: bool,
+}
+
+/// What ohos-http sets on every plain GET besides the URL (src/transfer/config.rs): content
+/// decoding, the cookie engine, the progress callback, redirects, no `Expect:`. The raw loop
+/// with these is the ceiling for ohos-http's design; without them it is the baseline.
+fn design_options(e: &mut Easy2<Sink>) -> Result<(), curl::Error> {
+    e.accept_encoding("")?;
+    e.cookie_file("")?;
+    e.progress(true)?;
+    e.follow_location(true)?;
+    e.max_redirections(30)?;
+    let mut l = curl::easy::List::new();
+    l.append("Expect:")?;
+    e.http_headers(l)
 }
 
 fn easy(url: &str, body: Body, ca: &Option<String>, t: Tuning) -> Result<Easy2<Sink>, curl::Error> {
@@ -65,6 +83,9 @@ fn easy(url: &str, body: Body, ca: &Option<String>, t: Tuning) -> Result<Easy2<S
     }
     if let Some(b) = t.buffer {
         e.buffer_size(b)?;
+    }
+    if t.design {
+        design_options(&mut e)?;
     }
     for opt in std::env::var("BENCH_CURL_OPTS").unwrap_or_default().split(',') {
         match opt {

@@ -21,6 +21,10 @@ pub const CLIENTS: &[(&str, &str)] = &[
     ("curl-multi-fresh", "raw curl Multi loop with a new easy handle per request"),
     ("curl-multi-pipewait", "raw curl Multi loop with CURLOPT_PIPEWAIT"),
     ("curl-multi-buf512k", "raw curl Multi loop with CURLOPT_BUFFERSIZE 512 KiB"),
+    (
+        "curl-multi-design",
+        "raw curl Multi loop with the options ohos-http sets on every transfer (ACCEPT_ENCODING \"\", cookie engine, progress callback, redirects)",
+    ),
     ("curl-easy", "raw curl Easy reuse, one easy handle per thread (curl_easy_perform)"),
     ("isahc-sync", "isahc 2 `get` (blocking; one thread per in-flight request)"),
     ("isahc-async", "isahc 2 `get_async` on a tokio current-thread runtime"),
@@ -42,6 +46,7 @@ pub fn make(name: &str, pool: Pool, ca: Option<String>) -> Result<Box<dyn Client
         "curl-multi" => Box::new(CurlMulti::new(pool, ca, Tuning::default())),
         "curl-multi-fresh" => Box::new(CurlMulti::new(pool, ca, Tuning { fresh: true, ..Tuning::default() })),
         "curl-multi-pipewait" => Box::new(CurlMulti::new(pool, ca, Tuning { pipewait: true, ..Tuning::default() })),
+        "curl-multi-design" => Box::new(CurlMulti::new(pool, ca, Tuning { design: true, ..Tuning::default() })),
         "curl-multi-buf512k" => {
             Box::new(CurlMulti::new(pool, ca, Tuning { buffer: Some(512 * 1024), ..Tuning::default() }))
         }
