@@ -74,6 +74,7 @@ pub fn run(job: &Job) -> Value {
         ohos_http::metrics::enable(false);
         out["latency"] = latency_summary(&ohos_http::metrics::submit_to_add_histogram());
         out["handback"] = latency_summary(&ohos_http::metrics::done_to_consumer_histogram());
+        out["perform_round"] = latency_summary(&ohos_http::metrics::perform_round_histogram());
     }
     out
 }

@@ -125,8 +125,8 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
             out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         Kind::Latency => {
-            out.push_str("| client | wake-up p50 µs | p90 µs | p99 µs | mean µs | hand-back p50 µs | p90 µs | p99 µs | transfers measured |\n");
-            out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            out.push_str("| client | wake-up p50 µs | p90 µs | p99 µs | mean µs | hand-back p50 µs | p90 µs | p99 µs | perform round p50 µs | p90 µs | transfers measured |\n");
+            out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         }
         Kind::Idle => {
             out.push_str("| client | CPU ms over the idle time | % of one core | context switches/s | threads |\n");
@@ -183,11 +183,12 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
                     |h: &str, k: &str| median(samples.iter().map(|v| v[h][k].as_f64().unwrap_or(f64::NAN)).collect());
                 let l = |k: &str| of("latency", k);
                 let b = |k: &str| of("handback", k);
+                let r = |k: &str| of("perform_round", k);
                 let count: u64 = samples.iter().map(|v| v["latency"]["count"].as_u64().unwrap_or(0)).sum();
                 let cap = |x: f64| if x >= 1000.0 { "≥ 1000".to_string() } else { f0(x) };
                 let _ = writeln!(
                     out,
-                    "| {name} | {} | {} | {} | {} | {} | {} | {} | {count} |",
+                    "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {count} |",
                     cap(l("p50")),
                     cap(l("p90")),
                     cap(l("p99")),
@@ -195,6 +196,8 @@ fn group_table(out: &mut String, run: &Run, g: &Group) {
                     cap(b("p50")),
                     cap(b("p90")),
                     cap(b("p99")),
+                    cap(r("p50")),
+                    cap(r("p90")),
                 );
             }
             Kind::Idle => {

@@ -88,7 +88,13 @@ impl Loop {
             self.admit();
             let mut next_idle_deadline = None;
             if !self.active.is_empty() {
+                #[cfg(feature = "metrics")]
+                let round = super::metrics::stamp();
                 let _ = self.multi.perform();
+                #[cfg(feature = "metrics")]
+                if let Some(at) = round {
+                    super::metrics::record_perform(at);
+                }
                 self.collect_done();
                 next_idle_deadline = self.expire_idle();
                 if !self.queue.is_empty() && self.active.len() < self.max_active {

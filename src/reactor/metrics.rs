@@ -7,7 +7,11 @@
 //!   the consumer (the blocked caller or the dispatcher) picking it up
 //!   ([`done_to_consumer_histogram`]).
 //!
-//! Both are histograms of 1 µs buckets (0..[`BUCKETS`] µs, the last bucket holding everything
+//! * The reactor's `curl_multi_perform` rounds ([`perform_round_histogram`]): a submit that
+//!   arrives while a round runs waits for its end, so at many transfers in flight the wake-up
+//!   is about half a round.
+//!
+//! All three are histograms of 1 µs buckets (0..[`BUCKETS`] µs, the last bucket holding everything
 //! slower). Recording is off until [`enable`]`(true)`; while off, a stamp costs one relaxed
 //! atomic load. While on, each hand-off costs two `Instant::now()` calls and a relaxed atomic
 //! add.
@@ -24,15 +28,16 @@ pub const BUCKETS: usize = 1001;
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static HISTOGRAM: [AtomicU64; BUCKETS] = [const { AtomicU64::new(0) }; BUCKETS];
 static HANDBACK: [AtomicU64; BUCKETS] = [const { AtomicU64::new(0) }; BUCKETS];
+static PERFORM: [AtomicU64; BUCKETS] = [const { AtomicU64::new(0) }; BUCKETS];
 
-/// Starts (`true`) or stops (`false`) recording both latencies.
+/// Starts (`true`) or stops (`false`) recording the three histograms.
 pub fn enable(on: bool) {
     ENABLED.store(on, Ordering::SeqCst);
 }
 
-/// Clears both histograms.
+/// Clears the three histograms.
 pub fn reset() {
-    for b in HISTOGRAM.iter().chain(HANDBACK.iter()) {
+    for b in HISTOGRAM.iter().chain(HANDBACK.iter()).chain(PERFORM.iter()) {
         b.store(0, Ordering::Relaxed);
     }
 }
@@ -49,6 +54,12 @@ pub fn done_to_consumer_histogram() -> Vec<u64> {
     HANDBACK.iter().map(|b| b.load(Ordering::Relaxed)).collect()
 }
 
+/// The perform-round histogram: element `i` counts `curl_multi_perform` calls of the reactor
+/// that took `i` µs (rounded down); the last element as above.
+pub fn perform_round_histogram() -> Vec<u64> {
+    PERFORM.iter().map(|b| b.load(Ordering::Relaxed)).collect()
+}
+
 /// Now, when recording is on (a submit or a hand-back time, taken on the sending thread).
 pub(crate) fn stamp() -> Option<Instant> {
     ENABLED.load(Ordering::Relaxed).then(Instant::now)
@@ -62,6 +73,11 @@ fn add(histogram: &[AtomicU64; BUCKETS], at: Instant) {
 /// Records one transfer added to the multi handle now, submitted at `at`.
 pub(crate) fn record(at: Instant) {
     add(&HISTOGRAM, at);
+}
+
+/// Records one `curl_multi_perform` call that started at `at` and just returned.
+pub(crate) fn record_perform(at: Instant) {
+    add(&PERFORM, at);
 }
 
 /// Records one finished transfer picked up by its consumer now, handed over at `at`.
