@@ -17,8 +17,8 @@ pub(crate) enum Msg {
     SendProgress(DataSendProgressInfo),
     /// The end: the finished transfer or its error.
     Done(Box<Result<Finished, HttpError>>),
-    /// The end as curl reported it: the easy handle itself, resolved into `Done` on the
-    /// consumer's thread (getinfo, cookies and the handle's cleanup stay off the reactor).
+    /// The end as curl reported it, resolved on the reactor (see `completion.rs`); carries the
+    /// hand-back time for the `metrics` feature.
     Completed(Box<super::completion::Completion>),
     /// Work that produces the final messages, run by the consumer rather than the thread that
     /// sent it (the response cache uses it to keep its copying and locking off the reactor).
