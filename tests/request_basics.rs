@@ -17,6 +17,27 @@ fn get_returns_typed_response_with_lowercase_headers() {
 }
 
 #[test]
+fn compressed_bodies_are_decoded_and_a_user_accept_encoding_wins() {
+    require_testbed();
+    let http = create_http();
+    for (path, flag) in [("gzip", "gzipped"), ("deflate", "deflated"), ("brotli", "brotli")] {
+        let r = http.request(&format!("{HTTPBIN}/{path}"), None).unwrap();
+        assert_eq!(r.response_code, 200, "{path}");
+        let body = json(&r);
+        assert_eq!(body[flag], true, "{path}: decoded JSON expected, got {:?}", r.result);
+        let sent = body["headers"]["Accept-Encoding"].as_str().unwrap_or_default().to_string();
+        for coding in ["deflate", "gzip", "br"] {
+            assert!(sent.split(", ").any(|c| c == coding), "{path}: Accept-Encoding {sent:?} lacks {coding}");
+        }
+    }
+    // the caller's own Accept-Encoding is sent alone, unchanged
+    let r = http
+        .request(&format!("{HTTPBIN}/headers"), Some(opts(r#"{"header":{"accept-encoding":"identity"}}"#)))
+        .unwrap();
+    assert_eq!(json(&r)["headers"]["Accept-Encoding"], "identity");
+}
+
+#[test]
 fn every_method_is_sent_as_named() {
     require_testbed();
     let http = create_http();

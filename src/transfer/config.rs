@@ -17,6 +17,30 @@ const RECEIVE_BUFFER: usize = 512 * 1024;
 /// Redirects followed at most.
 const MAX_REDIRECTS: u32 = 30;
 
+/// The content codings the linked libcurl decodes, listed as `CURLOPT_ACCEPT_ENCODING ""`
+/// would list them (libcurl's own order: deflate, gzip, br, zstd; "identity" when it has none).
+/// Set as the option (decoding on) and also sent as our own `Accept-Encoding` header: libcurl
+/// then skips formatting the header itself, which its `curl_maprintf` made the single
+/// costliest step of a small request on the reactor (~4.7k of ~100k instructions).
+static ACCEPT_ENCODING: once_cell::sync::Lazy<std::ffi::CString> = once_cell::sync::Lazy::new(|| {
+    let v = curl::Version::get();
+    let codings: Vec<&str> = [
+        (v.feature_libz(), "deflate"),
+        (v.feature_libz(), "gzip"),
+        (v.feature_brotli(), "br"),
+        (v.feature_zstd(), "zstd"),
+    ]
+    .into_iter()
+    .filter_map(|(has, name)| has.then_some(name))
+    .collect();
+    let list = if codings.is_empty() { "identity".to_string() } else { codings.join(", ") };
+    std::ffi::CString::new(list).unwrap_or_default()
+});
+
+/// The `Accept-Encoding` request header line for `ACCEPT_ENCODING`.
+static ACCEPT_ENCODING_HEADER: once_cell::sync::Lazy<String> =
+    once_cell::sync::Lazy::new(|| format!("Accept-Encoding: {}", ACCEPT_ENCODING.to_str().unwrap_or("identity")));
+
 /// A configured easy handle, ready for the reactor.
 pub(crate) struct Prepared {
     /// The easy handle with its collector.
@@ -60,7 +84,12 @@ pub(crate) fn prepare(url: &str, opts: HttpRequestOptions, mut collector: Collec
 
     easy.url(&url).map_err(setopt("url"))?;
     easy.signal(false).map_err(setopt("NOSIGNAL"))?;
-    easy.accept_encoding("").map_err(setopt("ACCEPT_ENCODING"))?;
+    // SAFETY: a string option on a valid easy handle; libcurl copies the string.
+    let rc =
+        unsafe { curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_ACCEPT_ENCODING, ACCEPT_ENCODING.as_ptr()) };
+    if rc != curl_sys::CURLE_OK {
+        return Err(setopt("ACCEPT_ENCODING")(curl::Error::new(rc)));
+    }
     easy.follow_location(true).map_err(setopt("FOLLOWLOCATION"))?;
     easy.max_redirections(MAX_REDIRECTS).map_err(setopt("MAXREDIRS"))?;
     easy.cookie_file("").map_err(setopt("COOKIEFILE"))?;
@@ -218,6 +247,7 @@ fn header_list(opts: &HttpRequestOptions, method: RequestMethod, multipart: bool
     let mut list = List::new();
     let mut has_content_type = false;
     let mut has_expect = false;
+    let mut has_accept_encoding = false;
     for (name, value) in opts.header.iter().flatten() {
         let text = header_value_text(value)
             .ok_or_else(|| HttpError::parameter(format!("header.{name} must be a string, number or boolean")))?;
@@ -228,6 +258,7 @@ fn header_list(opts: &HttpRequestOptions, method: RequestMethod, multipart: bool
         }
         has_content_type |= is_content_type;
         has_expect |= name.eq_ignore_ascii_case("expect");
+        has_accept_encoding |= name.eq_ignore_ascii_case("accept-encoding");
         let line = if text.is_empty() { format!("{name};") } else { format!("{name}: {text}") };
         list.append(&line).map_err(setopt("header"))?;
     }
@@ -236,6 +267,10 @@ fn header_list(opts: &HttpRequestOptions, method: RequestMethod, multipart: bool
     }
     if !has_expect {
         list.append("Expect:").map_err(setopt("header"))?;
+    }
+    if !has_accept_encoding {
+        // what libcurl would send for ACCEPT_ENCODING, without its per-request formatting
+        list.append(&ACCEPT_ENCODING_HEADER).map_err(setopt("header"))?;
     }
     Ok(list)
 }
