@@ -1,6 +1,6 @@
 //! The end of a transfer as curl reported it. The reactor reads the results (getinfo, cookie
-//! list, version) and resets the handle into the pool right away, then sends the outcome to
-//! the transfer's consumer. Handing the easy handle itself to the consumer instead saves the
+//! list, version) and puts the handle back in the pool right away (`pool.rs`: it is reset when
+//! taken), then sends the outcome to the transfer's consumer. Handing the easy handle itself to the consumer instead saves the
 //! reactor ~9k instructions per request but costs more: the handle's memory (curl's
 //! `Curl_easy`, several KiB) then crosses to another core and back for every request, and in
 //! the same-run A/B (W2, 64 in flight, 7 alternated rounds) that variant used 5-10 µs more CPU
@@ -20,8 +20,8 @@ pub(crate) struct Completion {
 }
 
 impl Completion {
-    /// Resolves the finished `easy`, recycles it and sends the outcome to its consumer (called
-    /// on the reactor).
+    /// Resolves the finished `easy`, returns it to the pool and sends the outcome to its
+    /// consumer (called on the reactor).
     pub(crate) fn send(mut easy: Easy2<Collector>, result: Result<(), curl::Error>) {
         let sink = easy.get_mut().take_sink_for_completion();
         let outcome = outcome(&mut easy, result);
