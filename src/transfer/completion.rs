@@ -1,10 +1,12 @@
 //! The end of a transfer as curl reported it. The reactor reads the results (getinfo, cookie
 //! list, version) and puts the handle back in the pool right away (`pool.rs`: it is reset when
-//! taken), then sends the outcome to the transfer's consumer. Handing the easy handle itself to the consumer instead saves the
-//! reactor ~9k instructions per request but costs more: the handle's memory (curl's
-//! `Curl_easy`, several KiB) then crosses to another core and back for every request, and in
-//! the same-run A/B (W2, 64 in flight, 7 alternated rounds) that variant used 5-10 µs more CPU
-//! per request and was slower with both the callback and the blocking API.
+//! taken), then sends the outcome to the transfer's consumer.
+//!
+//! Handing the easy handle itself to the consumer instead would save the reactor ~9k
+//! instructions per request but costs more: the handle's memory (curl's `Curl_easy`, several
+//! KiB) then crosses to another core and back for every request. In alternated A/B runs (W2,
+//! 64 in flight) that variant used 5-10 µs more CPU per request and was slower with both the
+//! callback and the blocking API.
 use super::{Collector, Finished, Msg};
 use crate::error::HttpError;
 use crate::response::PerformanceTiming;

@@ -107,8 +107,8 @@ impl Collector {
         self.armed = false;
     }
 
-    /// Takes the sink out (for the completion message, which carries the handle itself) and
-    /// marks the transfer as reported.
+    /// Takes the sink out (for the completion message, sent after the handle went back to the
+    /// pool) and marks the transfer as reported.
     pub(crate) fn take_sink_for_completion(&mut self) -> Sink {
         self.done_sent = true;
         std::mem::replace(&mut self.sink, Box::new(|_| {}))
