@@ -17,11 +17,25 @@ use crate::response::HttpResponse;
 use crate::transfer::config::prepare;
 use crate::transfer::{Collector, Finished, Msg, Sink, TransferShared};
 use consumer::{into_response, Consumer};
+use crossbeam_channel::TryRecvError;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
+
+/// The sending side of a blocking request's replies: also wakes the caller when it is dropped,
+/// so a caller parked in `run_blocking` can never miss the channel's disconnection.
+struct ReplyWaker {
+    tx: crossbeam_channel::Sender<Msg>,
+    thread: std::thread::Thread,
+}
+
+impl Drop for ReplyWaker {
+    fn drop(&mut self) {
+        self.thread.unpark();
+    }
+}
 
 /// One HTTP request task, as returned by `create_http()`. `Send + Sync`: share it by reference
 /// or in an `Arc`. Several requests may run on it at once; they share its listeners.
@@ -157,16 +171,36 @@ impl HttpRequest {
         options: Option<HttpRequestOptions>,
         stream: bool,
     ) -> Result<Finished, HttpError> {
-        // crossbeam's channel spins briefly before it parks: at one request at a time that
-        // catches the reply without a sleep and wake-up (measured faster than a condvar here).
+        // Whole-body requests wait parked (no spinning): their one reply comes a full request
+        // later, and crossbeam's spin and yields before it parks cost ~20 µs of CPU per
+        // request for nothing (A/B, one request at a time: 6-8 % more requests per second).
+        // Streams keep crossbeam's wait: its short spin catches back-to-back chunks (parking
+        // cost ~12 ms more CPU per 100 MiB).
         let (tx, rx) = crossbeam_channel::unbounded::<Msg>();
+        let park = !stream;
+        let waker = ReplyWaker { tx, thread: std::thread::current() };
         let sink: Sink = Box::new(move |m| {
-            let _ = tx.send(m);
+            let _ = waker.tx.send(m);
+            if park {
+                waker.thread.unpark();
+            }
         });
         let shared = self.start(url, options, stream, true, |_| Ok(sink))?;
         let mut consumer = Consumer::new(shared, stream);
         loop {
-            let msg = rx.recv().map_err(|_| HttpError::internal("the transfer ended without a result"))?;
+            let msg = if park {
+                loop {
+                    match rx.try_recv() {
+                        Ok(m) => break Ok(m),
+                        // spurious wake-ups just look again
+                        Err(TryRecvError::Empty) => std::thread::park(),
+                        Err(TryRecvError::Disconnected) => break Err(()),
+                    }
+                }
+            } else {
+                rx.recv().map_err(|_| ())
+            };
+            let msg = msg.map_err(|_| HttpError::internal("the transfer ended without a result"))?;
             if let Some(result) = consumer.handle(msg) {
                 return result;
             }
