@@ -252,6 +252,8 @@ fn answer(sink: &mut dyn FnMut(Msg), shared: &TransferShared, req: &RequestInfo,
         from_cache: true,
         final_recv: None,
         final_send: None,
+        #[cfg(feature = "metrics")]
+        handed_over: None,
     }))));
 }
 
@@ -313,10 +315,6 @@ impl Watch {
             Msg::Done(result) => match self.work.lock().take() {
                 Some(work) => (self.inner)(Msg::Deferred(Box::new(move |emit| work.on_done(*result, emit)))),
                 None => (self.inner)(Msg::Done(result)),
-            },
-            Msg::Completed(done) => match self.work.lock().take() {
-                Some(work) => (self.inner)(Msg::Deferred(Box::new(move |emit| work.on_done(done.resolve(), emit)))),
-                None => (self.inner)(Msg::Completed(done)),
             },
             other => (self.inner)(other),
         }

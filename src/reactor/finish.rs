@@ -1,12 +1,11 @@
 //! The final message of a transfer that leaves the multi handle.
 use crate::error::{HttpError, CANCELLED};
-use crate::transfer::completion::Completion;
 use crate::transfer::Collector;
 use curl::easy::Easy2;
 
-/// A transfer curl completed with `result`: its handle goes to the consumer.
+/// A transfer curl completed with `result`: resolved here, its outcome goes to the consumer.
 pub(crate) fn completed(easy: Easy2<Collector>, result: Result<(), curl::Error>) {
-    Completion::send(easy, result);
+    crate::transfer::completion::complete(easy, result);
 }
 
 /// Sends the final message of a transfer that received and sent nothing for its readTimeout.

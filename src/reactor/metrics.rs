@@ -3,10 +3,9 @@
 //!
 //! * Wake-up: from `Reactor::submit` on the caller's thread to the transfer's
 //!   `curl_multi_add_handle` on the reactor thread ([`submit_to_add_histogram`]).
-//! * Hand-back: from the reactor handing the finished easy handle to the transfer's consumer to
-//!   the consumer (the blocked caller or the dispatcher) picking it up
+//! * Hand-back: from the reactor sending a finished transfer's outcome to the transfer's
+//!   consumer (the blocked caller or the dispatcher) picking it up
 //!   ([`done_to_consumer_histogram`]).
-//!
 //! * The reactor's `curl_multi_perform` rounds ([`perform_round_histogram`]): a submit that
 //!   arrives while a round runs waits for its end, so at many transfers in flight the wake-up
 //!   is about half a round.

@@ -51,7 +51,6 @@ impl Consumer {
             Msg::RecvProgress(p) => self.emit(|l| l.emit(&Event::DataReceiveProgress(p))),
             Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
             Msg::Done(result) => return Some(self.finish(*result)),
-            Msg::Completed(done) => return Some(self.finish(done.resolve())),
             Msg::Deferred(work) => {
                 let mut produced = Vec::new();
                 work(&mut |m| produced.push(m));
@@ -70,6 +69,10 @@ impl Consumer {
             Err(e) => return Err(self.failure.take().unwrap_or(e)),
             Ok(fin) => fin,
         };
+        #[cfg(feature = "metrics")]
+        if let Some(at) = fin.handed_over.take() {
+            crate::reactor::metrics::record_handback(at);
+        }
         if !fin.headers_sent && self.shared.core.listeners.wants_headers() {
             let map = fin.headers.map();
             self.emit(|l| l.emit_headers(map));

@@ -13,36 +13,18 @@ use crate::response::PerformanceTiming;
 use curl::easy::Easy2;
 use std::time::Duration;
 
-/// A transfer curl completed (any HTTP status, or curl's error), resolved on the reactor.
-pub(crate) struct Completion {
-    outcome: Result<Finished, HttpError>,
-    /// When the reactor handed it over (feature `metrics`, while recording).
+/// Resolves the finished `easy` (on the reactor), returns it to the pool and sends the
+/// outcome to its consumer.
+pub(crate) fn complete(mut easy: Easy2<Collector>, result: Result<(), curl::Error>) {
+    let sink = easy.get_mut().take_sink_for_completion();
+    let outcome = outcome(&mut easy, result);
+    super::pool::recycle(easy);
     #[cfg(feature = "metrics")]
-    handed_over: Option<std::time::Instant>,
-}
-
-impl Completion {
-    /// Resolves the finished `easy`, returns it to the pool and sends the outcome to its
-    /// consumer (called on the reactor).
-    pub(crate) fn send(mut easy: Easy2<Collector>, result: Result<(), curl::Error>) {
-        let sink = easy.get_mut().take_sink_for_completion();
-        let outcome = outcome(&mut easy, result);
-        super::pool::recycle(easy);
-        sink(Msg::Completed(Box::new(Completion {
-            outcome,
-            #[cfg(feature = "metrics")]
-            handed_over: crate::reactor::metrics::stamp(),
-        })));
-    }
-
-    /// The outcome (on the consumer's thread).
-    pub(crate) fn resolve(self) -> Result<Finished, HttpError> {
-        #[cfg(feature = "metrics")]
-        if let Some(at) = self.handed_over {
-            crate::reactor::metrics::record_handback(at);
-        }
-        self.outcome
-    }
+    let outcome = outcome.map(|mut fin| {
+        fin.handed_over = crate::reactor::metrics::stamp();
+        fin
+    });
+    sink(Msg::Done(Box::new(outcome)));
 }
 
 fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Result<Finished, HttpError> {
@@ -92,6 +74,8 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
         from_cache: false,
         final_recv,
         final_send,
+        #[cfg(feature = "metrics")]
+        handed_over: None,
     })
 }
 

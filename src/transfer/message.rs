@@ -17,9 +17,6 @@ pub(crate) enum Msg {
     SendProgress(DataSendProgressInfo),
     /// The end: the finished transfer or its error.
     Done(Box<Result<Finished, HttpError>>),
-    /// The end as curl reported it, resolved on the reactor (see `completion.rs`); carries the
-    /// hand-back time for the `metrics` feature.
-    Completed(Box<super::completion::Completion>),
     /// Work that produces the final messages, run by the consumer rather than the thread that
     /// sent it (the response cache uses it to keep its copying and locking off the reactor).
     Deferred(Deferred),
@@ -56,6 +53,9 @@ pub(crate) struct Finished {
     pub final_recv: Option<DataReceiveProgressInfo>,
     /// Last upload progress, when it differs from the last one sent.
     pub final_send: Option<DataSendProgressInfo>,
+    /// When the reactor handed it to the consumer (feature `metrics`, while recording).
+    #[cfg(feature = "metrics")]
+    pub handed_over: Option<Instant>,
 }
 
 /// Where a transfer's messages go.
