@@ -1,9 +1,10 @@
 //! The dispatcher thread: runs listeners and completion callbacks of callback and async
 //! requests, in order per transfer, so that no user code ever runs on the reactor.
 use super::consumer::Consumer;
+use super::parked::{self, ParkedSender};
 use crate::error::HttpError;
 use crate::transfer::{Finished, Msg, Sink};
-use crossbeam_channel::{unbounded, Sender, TryRecvError};
+use crossbeam_channel::unbounded;
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -23,44 +24,21 @@ enum Item {
     Call(Box<dyn FnOnce() + Send>),
 }
 
-/// The dispatcher's queue and its thread (to unpark it after a send).
-struct Dispatcher {
-    tx: Sender<Item>,
-    thread: std::thread::Thread,
-}
-
-impl Dispatcher {
-    /// Queues `item` and wakes the dispatcher if it is parked.
-    fn send(&self, item: Item) -> Result<(), crossbeam_channel::SendError<Item>> {
-        self.tx.send(item)?;
-        self.thread.unpark();
-        Ok(())
-    }
-}
-
-/// The dispatcher waits parked, not in crossbeam's spin-then-park: with one callback request
-/// at a time its next item comes a full request later, and the spin and yields cost ~30 µs of
-/// CPU per request for nothing (alternated A/B, W1 callback: 29-44 µs less CPU per request,
-/// throughput level or +7 %; W2 level).
-static DISPATCHER: Lazy<Result<Dispatcher, HttpError>> = Lazy::new(|| {
+/// The dispatcher waits parked (`parked.rs`), not in crossbeam's spin-then-park: with one
+/// callback request at a time its next item comes a full request later (alternated A/B, W1
+/// callback: 29-44 µs less CPU per request, throughput level or +7 %; W2 level).
+static DISPATCHER: Lazy<Result<ParkedSender<Item>, HttpError>> = Lazy::new(|| {
     let (tx, rx) = unbounded::<Item>();
     let handle = std::thread::Builder::new()
         .name("ohos-http-dispatch".into())
-        .spawn(move || loop {
-            let item = match rx.try_recv() {
-                Ok(item) => item,
-                Err(TryRecvError::Empty) => {
-                    // every send unparks; a spurious wake-up just looks again
-                    std::thread::park();
-                    continue;
-                }
-                Err(TryRecvError::Disconnected) => return,
-            };
-            // A panicking callback must not stop the dispatcher for everyone else.
-            let _ = catch_unwind(AssertUnwindSafe(|| run(item)));
+        .spawn(move || {
+            while let Ok(item) = parked::recv(&rx) {
+                // A panicking callback must not stop the dispatcher for everyone else.
+                let _ = catch_unwind(AssertUnwindSafe(|| run(item)));
+            }
         })
         .map_err(|e| HttpError::internal(format!("cannot start the dispatcher thread: {e}")))?;
-    Ok(Dispatcher { tx, thread: handle.thread().clone() })
+    Ok(ParkedSender::new(tx, handle.thread().clone()))
 });
 
 fn run(item: Item) {
@@ -77,7 +55,7 @@ fn run(item: Item) {
     }
 }
 
-fn sender() -> Result<&'static Dispatcher, HttpError> {
+fn sender() -> Result<&'static ParkedSender<Item>, HttpError> {
     DISPATCHER.as_ref().map_err(Clone::clone)
 }
 

@@ -4,6 +4,7 @@ mod consumer;
 pub(crate) mod core;
 mod dispatcher;
 mod future;
+mod parked;
 
 pub(crate) use self::core::RequestCore;
 pub(crate) use dispatcher::call_later;
@@ -17,25 +18,12 @@ use crate::response::HttpResponse;
 use crate::transfer::config::prepare;
 use crate::transfer::{Collector, Finished, Msg, Sink, TransferShared};
 use consumer::{into_response, Consumer};
-use crossbeam_channel::TryRecvError;
+use parked::ParkedSender;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
-
-/// The sending side of a blocking request's replies: also wakes the caller when it is dropped,
-/// so a caller parked in `run_blocking` can never miss the channel's disconnection.
-struct ReplyWaker {
-    tx: crossbeam_channel::Sender<Msg>,
-    thread: std::thread::Thread,
-}
-
-impl Drop for ReplyWaker {
-    fn drop(&mut self) {
-        self.thread.unpark();
-    }
-}
 
 /// One HTTP request task, as returned by `create_http()`. `Send + Sync`: share it by reference
 /// or in an `Arc`. Several requests may run on it at once; they share its listeners.
@@ -171,35 +159,25 @@ impl HttpRequest {
         options: Option<HttpRequestOptions>,
         stream: bool,
     ) -> Result<Finished, HttpError> {
-        // Whole-body requests wait parked (no spinning): their one reply comes a full request
-        // later, and crossbeam's spin and yields before it parks cost ~20 µs of CPU per
-        // request for nothing (A/B, one request at a time: 6-8 % more requests per second).
-        // Streams keep crossbeam's wait: its short spin catches back-to-back chunks (parking
-        // cost ~12 ms more CPU per 100 MiB).
+        // Whole-body requests wait parked (`parked.rs`): their one reply comes a full request
+        // later (A/B, one request at a time: 6-8 % more requests per second). Streams keep
+        // crossbeam's wait: its short spin catches back-to-back chunks (parking cost ~12 ms
+        // more CPU per 100 MiB).
         let (tx, rx) = crossbeam_channel::unbounded::<Msg>();
-        let park = !stream;
-        let waker = ReplyWaker { tx, thread: std::thread::current() };
-        let sink: Sink = Box::new(move |m| {
-            let _ = waker.tx.send(m);
-            if park {
-                waker.thread.unpark();
-            }
-        });
+        let sink: Sink = if stream {
+            Box::new(move |m| {
+                let _ = tx.send(m);
+            })
+        } else {
+            let tx = ParkedSender::new(tx, std::thread::current());
+            Box::new(move |m| {
+                let _ = tx.send(m);
+            })
+        };
         let shared = self.start(url, options, stream, true, |_| Ok(sink))?;
         let mut consumer = Consumer::new(shared, stream);
         loop {
-            let msg = if park {
-                loop {
-                    match rx.try_recv() {
-                        Ok(m) => break Ok(m),
-                        // spurious wake-ups just look again
-                        Err(TryRecvError::Empty) => std::thread::park(),
-                        Err(TryRecvError::Disconnected) => break Err(()),
-                    }
-                }
-            } else {
-                rx.recv().map_err(|_| ())
-            };
+            let msg = if stream { rx.recv() } else { parked::recv(&rx) };
             let msg = msg.map_err(|_| HttpError::internal("the transfer ended without a result"))?;
             if let Some(result) = consumer.handle(msg) {
                 return result;
