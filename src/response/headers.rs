@@ -2,6 +2,7 @@
 //! redirect's or a 1xx's headers never leak into the final map.
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// What one header line meant.
 #[derive(Debug, PartialEq, Eq)]
@@ -12,8 +13,6 @@ pub(crate) enum HeaderLine {
     Field,
     /// The blank line that ends a header block.
     End,
-    /// Something else (ignored).
-    Other,
 }
 
 /// The current response's header block as raw bytes, with the few fields the reactor needs
@@ -115,17 +114,14 @@ impl HeaderBlock {
     /// The map (parsing the raw lines the first time).
     pub(crate) fn map(&mut self) -> &mut Map<String, Value> {
         if let Some(raw) = self.raw.take() {
-            let mut c = HeaderCollector::default();
-            // one UTF-8 check for the whole block (the usual case) instead of one per line
-            match std::str::from_utf8(&raw) {
-                Ok(text) => text.split_inclusive('\n').for_each(|line| {
-                    c.feed_str(line);
-                }),
-                Err(_) => raw.split_inclusive(|b| *b == b'\n').for_each(|line| {
-                    c.feed(line);
-                }),
-            }
-            self.map = c.take();
+            // one UTF-8 check for the whole block (the usual case); lossy only when invalid
+            let text = match std::str::from_utf8(&raw) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&raw),
+            };
+            let mut fields = FieldParser::default();
+            text.split_inclusive('\n').for_each(|line| fields.line(line));
+            self.map = fields.map;
         }
         &mut self.map
     }
@@ -142,50 +138,36 @@ impl HeaderBlock {
     }
 }
 
-/// Collects the header fields of the current response.
+/// Builds the map from one response's field lines (status lines never reach it: `RawHeaders`
+/// starts a new block at each one).
 #[derive(Debug, Default)]
-pub(crate) struct HeaderCollector {
+struct FieldParser {
     map: Map<String, Value>,
     /// The last field's name (lower case), for folded continuation lines.
     last_key: String,
-    status: u32,
 }
 
-impl HeaderCollector {
-    /// Feeds one raw line as curl's header callback delivers it.
-    pub(crate) fn feed(&mut self, raw: &[u8]) -> HeaderLine {
-        match std::str::from_utf8(raw) {
-            Ok(line) => self.feed_str(line),
-            Err(_) => self.feed_str(&String::from_utf8_lossy(raw)),
-        }
-    }
-
-    /// Feeds one header line (with or without its line end).
-    pub(crate) fn feed_str(&mut self, line: &str) -> HeaderLine {
+impl FieldParser {
+    /// Adds one field line (with or without its line end); folded continuation lines extend
+    /// the previous field, lines without a colon are ignored.
+    fn line(&mut self, line: &str) {
         // byte-level scanning throughout: header syntax is ASCII (the char-pattern forms of
         // trim/split cost ~2x the whole parse in callgrind)
         let end = line.bytes().rposition(|b| !matches!(b, b'\r' | b'\n')).map_or(0, |i| i + 1);
         let line = &line[..end];
         if line.is_empty() {
-            return HeaderLine::End;
-        }
-        if line.starts_with("HTTP/") {
-            self.map = Map::new();
-            self.last_key.clear();
-            self.status = line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-            return HeaderLine::Status(self.status);
+            return;
         }
         if matches!(line.as_bytes()[0], b' ' | b'\t') {
             // obsolete line folding: continue the previous field's value
             if let Some(Value::String(v)) = self.map.get_mut(self.last_key.as_str()) {
                 v.push(' ');
                 v.push_str(line.trim_ascii());
-                return HeaderLine::Field;
             }
-            return HeaderLine::Other;
+            return;
         }
         let Some(colon) = line.bytes().position(|b| b == b':') else {
-            return HeaderLine::Other;
+            return;
         };
         let key = line[..colon].trim_ascii().to_ascii_lowercase();
         let value = line[colon + 1..].trim_ascii();
@@ -207,12 +189,6 @@ impl HeaderCollector {
                 slot.insert(if cookie { Value::Array(vec![value]) } else { value });
             }
         }
-        HeaderLine::Field
-    }
-
-    /// Takes the fields, leaving an empty map.
-    pub(crate) fn take(&mut self) -> Map<String, Value> {
-        std::mem::take(&mut self.map)
     }
 }
 
@@ -243,25 +219,29 @@ mod tests {
 
     #[test]
     fn resets_per_response_and_merges_fields() {
-        let mut h = HeaderCollector::default();
-        assert_eq!(h.feed(b"HTTP/1.1 302 Found\r\n"), HeaderLine::Status(302));
-        h.feed(b"Location: /next\r\n");
-        assert_eq!(h.feed(b"\r\n"), HeaderLine::End);
-        assert_eq!(h.feed(b"HTTP/2 200\r\n"), HeaderLine::Status(200));
-        h.feed(b"Content-Type: text/plain\r\n");
-        h.feed(b"Set-Cookie: a=1\r\n");
-        h.feed(b"set-cookie: b=2\r\n");
-        h.feed(b"X-Multi: one\r\n");
-        h.feed(b"x-multi: two\r\n");
-        h.feed(b"X-Folded: start\r\n");
-        h.feed(b"  more\r\n");
-        h.feed(b"no colon here\r\n");
-        assert_eq!(h.status, 200);
-        let m = h.take();
+        let mut r = RawHeaders::default();
+        assert_eq!(r.feed(b"HTTP/1.1 302 Found\r\n"), HeaderLine::Status(302));
+        r.feed(b"Location: /next\r\n");
+        assert_eq!(r.feed(b"\r\n"), HeaderLine::End);
+        assert_eq!(r.feed(b"HTTP/2 200\r\n"), HeaderLine::Status(200));
+        r.feed(b"Content-Type: text/plain\r\n");
+        r.feed(b"Set-Cookie: a=1\r\n");
+        r.feed(b"set-cookie: b=2\r\n");
+        r.feed(b"X-Multi: one\r\n");
+        r.feed(b"x-multi: two\r\n");
+        r.feed(b"X-Folded: start\r\n");
+        r.feed(b"  more\r\n");
+        r.feed(b"no colon here\r\n");
+        r.feed(b"X-Bad: \xff\xfe\r\n");
+        assert_eq!(r.status(), 200);
+        let mut block = r.take_block();
+        let m = block.map();
         assert!(m.get("location").is_none(), "redirect headers must not leak");
         assert_eq!(m["content-type"], "text/plain");
         assert_eq!(m["set-cookie"], serde_json::json!(["a=1", "b=2"]));
         assert_eq!(m["x-multi"], "one, two");
         assert_eq!(m["x-folded"], "start more");
+        assert_eq!(m["x-bad"], "\u{fffd}\u{fffd}", "invalid UTF-8 is replaced, the block still parses");
+        assert_eq!(m.len(), 5, "the line without a colon adds nothing: {m:?}");
     }
 }

@@ -248,7 +248,7 @@ impl Collector {
                 self.header_done_at = Some(now);
                 return self.check_redirect();
             }
-            HeaderLine::Field | HeaderLine::Other => {}
+            HeaderLine::Field => {}
         }
         true
     }
