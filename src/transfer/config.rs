@@ -13,7 +13,7 @@ const CURLOPT_STREAM_WEIGHT: curl_sys::CURLoption = curl_sys::CURLOPTTYPE_LONG +
 /// Download buffer per transfer (CURLOPT_BUFFERSIZE): the bench measured 512 KiB near twice
 /// the throughput of curl's 16 KiB on bulk bodies; small enough for many
 /// transfers at once.
-const RECEIVE_BUFFER: usize = 512 * 1024;
+pub(crate) const RECEIVE_BUFFER: usize = 512 * 1024;
 /// Redirects followed at most.
 const MAX_REDIRECTS: u32 = 30;
 

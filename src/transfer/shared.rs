@@ -25,10 +25,10 @@ pub(crate) struct TransferShared {
 }
 
 /// Capacity of spare chunk buffers kept per transfer: enough for every chunk that can be
-/// queued before the transfer pauses, so a fast stream allocates no new buffer in its steady
-/// state (a fresh 512 KiB buffer grows the heap and page-faults on every byte: the bench saw
+/// queued before the transfer pauses, plus one receive buffer's worth, so a fast stream
+/// allocates no new buffer in its steady state (a fresh 512 KiB buffer grows the heap and page-faults on every byte: the bench saw
 /// ~5% of a streamed download's reactor time in page faults with only 4 spares).
-const SPARE_BYTES: usize = PAUSE_ABOVE + (512 << 10);
+const SPARE_BYTES: usize = PAUSE_ABOVE + super::config::RECEIVE_BUFFER;
 
 impl TransferShared {
     /// New shared state for transfer `id` of `core`.
