@@ -21,10 +21,15 @@ pub mod error;
 pub mod events;
 pub mod ffi;
 pub mod options;
+mod plan;
 pub mod policy;
 mod reactor;
 mod request;
 pub mod response;
+mod runtime;
+mod sys;
+mod target;
+mod task;
 mod transfer;
 
 pub use cache::{
@@ -41,9 +46,11 @@ pub use policy::{
 #[cfg(feature = "metrics")]
 #[doc(hidden)]
 pub use reactor::metrics;
-pub use reactor::{configure, ReactorConfig};
-pub use request::{HttpRequest, ResponseFuture};
+pub use reactor::ReactorConfig;
+pub use request::HttpRequest;
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};
+pub use runtime::scheduler::configure;
+pub use runtime::ResponseFuture;
 
 /// Creates a request task (`http.createHttp()`).
 pub fn create_http() -> HttpRequest {

@@ -4,7 +4,7 @@ use super::persist::{self, FILE_NAME};
 use super::store::Store;
 use super::{FILE_LOCK, MAX_CACHE_SIZE, STATE};
 use crate::error::HttpError;
-use crate::request::ResponseFuture;
+use crate::runtime::ResponseFuture;
 use std::path::{Path, PathBuf};
 
 /// The CURLcode reported when the cache file cannot be written or removed (23: "Failed to
@@ -201,14 +201,14 @@ where
         move || {
             if let Some((work, done)) = job.lock().take() {
                 let result = work();
-                crate::request::call_later(move || done(result));
+                crate::runtime::dispatcher::call_later(move || done(result));
             }
         }
     };
     if std::thread::Builder::new().name("ohos-http-cache".into()).spawn(run).is_err() {
         if let Some((work, done)) = job.lock().take() {
             let result = work();
-            crate::request::call_later(move || done(result));
+            crate::runtime::dispatcher::call_later(move || done(result));
         }
     }
 }

@@ -84,7 +84,7 @@
 //! library's dispatcher thread (like request callbacks); the async forms are futures that
 //! need no particular executor.
 mod handle;
-pub(crate) mod hook;
+pub(crate) mod layer;
 mod persist;
 mod policy;
 mod store;

@@ -4,16 +4,18 @@
 //!
 //! ```text
 //! "OHOS-HTTP-CACHE\n"   16 bytes of magic
-//! u32 version (1)       u32 entry count
+//! u32 version (2)       u32 entry count
 //! per entry, least recently used first:
-//!     u32 length, metadata as JSON (method, url, status, requestFields, headers, cookies,
-//!                                   httpVersion, responseTime in ms since the Unix epoch)
+//!     u32 length, metadata as JSON (method, url, status, requestFields, security, headers,
+//!                                   cookies, httpVersion, responseTime in ms since the Unix
+//!                                   epoch)
 //!     u64 length, body bytes
 //! u64 FNV-1a hash of every byte before it
 //! ```
 //!
 //! A file that does not parse, whose hash differs or that is truncated is rejected whole.
-use super::store::Entry;
+use super::store::{Entry, Stored};
+use crate::plan::SecurityContext;
 use serde_json::{json, Map, Value};
 use std::fs;
 use std::io::{self, Write};
@@ -25,7 +27,8 @@ use std::time::{Duration, SystemTime};
 /// The file name inside the cache directory.
 pub(crate) const FILE_NAME: &str = "response-cache.bin";
 const MAGIC: &[u8; 16] = b"OHOS-HTTP-CACHE\n";
-const VERSION: u32 = 1;
+/// 2: entries carry their security context (a version 1 file is ignored: its entries had none).
+const VERSION: u32 = 2;
 /// Files larger than this are not read (a 10 MiB cache writes far less).
 const MAX_FILE: u64 = 64 << 20;
 
@@ -51,6 +54,7 @@ pub(crate) fn encode(entries: &[Arc<Entry>]) -> Vec<u8> {
             "url": e.url,
             "status": e.status,
             "requestFields": e.request_fields,
+            "security": e.security.to_json(),
             "headers": e.headers,
             "cookies": e.cookies,
             "httpVersion": e.http_version,
@@ -131,18 +135,19 @@ fn entry_from(meta: Value, body: Arc<Vec<u8>>) -> Option<Entry> {
         .collect::<Option<Vec<_>>>()?;
     let headers: Map<String, Value> = meta.get("headers")?.as_object()?.clone();
     let ms = meta.get("responseTime")?.as_u64()?;
-    Entry::new(
-        s("method")?,
-        s("url")?,
-        u32::try_from(meta.get("status")?.as_u64()?).ok()?,
-        fields,
-        None,
+    Entry::new(Stored {
+        method: s("method")?,
+        url: s("url")?,
+        status: u32::try_from(meta.get("status")?.as_u64()?).ok()?,
+        request_fields: fields,
+        authorization: None,
+        security: SecurityContext::from_json(meta.get("security")?)?,
         headers,
         body,
-        s("cookies")?,
-        s("httpVersion")?,
-        SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms))?,
-    )
+        cookies: s("cookies")?,
+        http_version: s("httpVersion")?,
+        response_time: SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms))?,
+    })
 }
 
 /// Reads the cache file in `dir`. A missing file is an empty cache; anything else that goes
@@ -214,18 +219,19 @@ mod tests {
         headers.insert("cache-control".into(), "max-age=60".into());
         headers.insert("set-cookie".into(), json!(["a=1", "b=2"]));
         Arc::new(
-            Entry::new(
-                "GET".into(),
-                url.into(),
-                200,
-                vec![("accept-language".into(), "en".into())],
-                None,
+            Entry::new(Stored {
+                method: "GET".into(),
+                url: url.into(),
+                status: 200,
+                request_fields: vec![("accept-language".into(), "en".into())],
+                authorization: None,
+                security: SecurityContext { ca_path: Some("/ca.pem".into()), ..Default::default() },
                 headers,
-                Arc::new(body.to_vec()),
-                "cookie-lines".into(),
-                "1.1".into(),
-                SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123),
-            )
+                body: Arc::new(body.to_vec()),
+                cookies: "cookie-lines".into(),
+                http_version: "1.1".into(),
+                response_time: SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123),
+            })
             .unwrap(),
         )
     }
@@ -242,6 +248,7 @@ mod tests {
         assert_eq!(back[0].request_fields, vec![("accept-language".to_string(), "en".to_string())]);
         assert_eq!(back[0].response_time, SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_123));
         assert_eq!(back[0].cookies, "cookie-lines");
+        assert_eq!(back[0].security.ca_path.as_deref(), Some("/ca.pem"));
         assert!(decode(&encode(&[])).unwrap().is_empty());
     }
 

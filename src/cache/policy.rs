@@ -18,6 +18,7 @@
 //!   ([`merge_not_modified`]) are done here.
 //! * `only-if-cached` (§5.2.1.7) is not in the crate ([`request_directive`]).
 //! * `immutable` does not extend freshness (the crate's 24 h default is turned off).
+use crate::options::header_text;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http_cache_semantics::{CacheOptions, CachePolicy};
 use serde_json::{Map, Value};
@@ -42,16 +43,6 @@ pub(crate) fn cache_options() -> CacheOptions {
         cache_heuristic: 0.1,
         immutable_min_time_to_live: Duration::ZERO,
         ignore_cargo_cult: false,
-    }
-}
-
-/// A JSON header value as text: strings as they are, numbers and booleans as JSON prints them.
-pub(crate) fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 
@@ -97,9 +88,9 @@ pub(crate) fn header_map(fields: &Map<String, Value>) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in fields {
         match value {
-            Value::Array(items) => items.iter().filter_map(value_text).for_each(|v| append(&mut map, name, &v)),
+            Value::Array(items) => items.iter().filter_map(header_text).for_each(|v| append(&mut map, name, &v)),
             other => {
-                if let Some(v) = value_text(other) {
+                if let Some(v) = header_text(other) {
                     append(&mut map, name, &v)
                 }
             }
@@ -117,9 +108,12 @@ pub(crate) fn header_pairs(pairs: &[(String, String)]) -> HeaderMap {
     map
 }
 
-/// Request parts for the crate; `None` when the method or URL is not valid for `http`.
-pub(crate) fn request_parts(method: &str, url: &str, headers: HeaderMap) -> Option<http::request::Parts> {
-    let (mut parts, ()) = http::Request::builder().method(method).uri(url).body(()).ok()?.into_parts();
+/// Request parts for the crate; `None` when `http` cannot represent the method. The URL is
+/// not the crate's business: the store finds entries by URL (the target's text) before the
+/// crate sees a request, so every request has the same placeholder path here and no second
+/// URL parser is involved.
+pub(crate) fn request_parts(method: &str, headers: HeaderMap) -> Option<http::request::Parts> {
+    let (mut parts, ()) = http::Request::builder().method(method).uri("/").body(()).ok()?.into_parts();
     parts.headers = headers;
     Some(parts)
 }
@@ -128,13 +122,12 @@ pub(crate) fn request_parts(method: &str, url: &str, headers: HeaderMap) -> Opti
 /// initial age (see [`normalize_age`]).
 pub(crate) fn build_policy(
     method: &str,
-    url: &str,
     status: u32,
     request_headers: HeaderMap,
     headers: &Map<String, Value>,
     response_time: SystemTime,
 ) -> Option<CachePolicy> {
-    let req = request_parts(method, url, request_headers)?;
+    let req = request_parts(method, request_headers)?;
     let status = http::StatusCode::from_u16(u16::try_from(status).ok()?).ok()?;
     let (mut res, ()) = http::Response::builder().status(status).body(()).ok()?.into_parts();
     res.headers = header_map(headers);
@@ -184,7 +177,7 @@ pub(crate) fn strip_hop_by_hop(headers: &mut Map<String, Value>) {
 pub(crate) fn vary_names(headers: &Map<String, Value>) -> Vec<String> {
     let mut names: Vec<String> = match headers.get("vary") {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-        Some(v) => value_text(v).into_iter().collect(),
+        Some(v) => header_text(v).into_iter().collect(),
         None => Vec::new(),
     }
     .iter()
@@ -295,7 +288,7 @@ mod tests {
         let fresh = |h: Value| {
             let mut h = map(h);
             normalize_age(&mut h, now, now);
-            let p = build_policy("GET", "http://h/x", 200, HeaderMap::new(), &h, now).unwrap();
+            let p = build_policy("GET", 200, HeaderMap::new(), &h, now).unwrap();
             (p.is_storable(), !p.is_stale(now + Duration::from_secs(1)))
         };
         assert_eq!(fresh(json!({"cache-control": "max-age=60"})), (true, true));

@@ -1,6 +1,7 @@
 //! The in-memory store: entries by method and URL, bounded in bytes, least recently used
 //! evicted first.
 use super::policy;
+use crate::plan::SecurityContext;
 use http_cache_semantics::CachePolicy;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -10,12 +11,12 @@ use std::time::SystemTime;
 /// Bytes counted for an entry beyond its fields' text (bookkeeping, policy).
 const ENTRY_OVERHEAD: u64 = 256;
 
-/// One stored response.
+/// What is stored of one response (the policy is derived from it: [`Entry`]).
 #[derive(Debug)]
-pub(crate) struct Entry {
+pub(crate) struct Stored {
     /// Request method ("GET" or "HEAD").
     pub method: String,
-    /// The request URL (with the query built from extraData).
+    /// The request URL as libcurl wrote it (with the query built from extraData).
     pub url: String,
     /// Status code of the stored response.
     pub status: u32,
@@ -24,6 +25,9 @@ pub(crate) struct Entry {
     pub request_fields: Vec<(String, String)>,
     /// The request's `Authorization`, when it had one (such entries stay in memory only).
     pub authorization: Option<String>,
+    /// Whom the request trusted and went through (pins, CA, client certificate, proxy): the
+    /// entry is only served to requests with the same context.
+    pub security: SecurityContext,
     /// Response fields (lower-cased keys), hop-by-hop fields removed, `age` holding the
     /// corrected initial age.
     pub headers: Map<String, Value>,
@@ -35,43 +39,39 @@ pub(crate) struct Entry {
     pub http_version: String,
     /// When the response was received.
     pub response_time: SystemTime,
-    /// The freshness rules for it (derived from the fields above).
+}
+
+/// One stored response and its freshness rules.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    stored: Stored,
+    /// The freshness rules for it (derived from the stored fields).
     pub policy: CachePolicy,
 }
 
+impl std::ops::Deref for Entry {
+    type Target = Stored;
+
+    fn deref(&self) -> &Stored {
+        &self.stored
+    }
+}
+
 impl Entry {
-    /// An entry; `None` when `http` cannot represent the method, URL or status.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
-        method: String,
-        url: String,
-        status: u32,
-        request_fields: Vec<(String, String)>,
-        authorization: Option<String>,
-        headers: Map<String, Value>,
-        body: Arc<Vec<u8>>,
-        cookies: String,
-        http_version: String,
-        response_time: SystemTime,
-    ) -> Option<Entry> {
-        let mut request_headers = policy::header_pairs(&request_fields);
-        if let Some(a) = authorization.as_deref().and_then(|a| http::HeaderValue::from_str(a).ok()) {
+    /// An entry; `None` when `http` cannot represent the method or status.
+    pub(crate) fn new(stored: Stored) -> Option<Entry> {
+        let mut request_headers = policy::header_pairs(&stored.request_fields);
+        if let Some(a) = stored.authorization.as_deref().and_then(|a| http::HeaderValue::from_str(a).ok()) {
             request_headers.insert(http::header::AUTHORIZATION, a);
         }
-        let policy = policy::build_policy(&method, &url, status, request_headers, &headers, response_time)?;
-        Some(Entry {
-            method,
-            url,
-            status,
-            request_fields,
-            authorization,
-            headers,
-            body,
-            cookies,
-            http_version,
-            response_time,
-            policy,
-        })
+        let policy = policy::build_policy(
+            &stored.method,
+            stored.status,
+            request_headers,
+            &stored.headers,
+            stored.response_time,
+        )?;
+        Some(Entry { stored, policy })
     }
 
     /// Bytes this entry counts against the cache size: body, URL, fields, cookies, overhead.
@@ -93,9 +93,14 @@ impl Entry {
             + ENTRY_OVERHEAD
     }
 
-    /// Whether `flush()` writes it: not when the request carried credentials.
+    /// Whether `flush()` writes it: not when the request carried credentials or secrets.
     pub(crate) fn persistable(&self) -> bool {
-        self.authorization.is_none()
+        self.authorization.is_none() && !self.security.has_secret()
+    }
+
+    /// Whether it may answer a request with this `authorization` and security context.
+    pub(crate) fn serves(&self, authorization: &Option<String>, security: &SecurityContext) -> bool {
+        &self.authorization == authorization && &self.security == security
     }
 }
 
@@ -236,18 +241,19 @@ mod tests {
     fn entry(url: &str, body: usize) -> Arc<Entry> {
         let mut headers = Map::new();
         headers.insert("cache-control".into(), Value::String("max-age=60".into()));
-        Entry::new(
-            "GET".into(),
-            url.into(),
-            200,
-            vec![],
-            None,
+        Entry::new(Stored {
+            method: "GET".into(),
+            url: url.into(),
+            status: 200,
+            request_fields: vec![],
+            authorization: None,
+            security: SecurityContext::default(),
             headers,
-            Arc::new(vec![b'x'; body]),
-            String::new(),
-            "1.1".into(),
-            SystemTime::now(),
-        )
+            body: Arc::new(vec![b'x'; body]),
+            cookies: String::new(),
+            http_version: "1.1".into(),
+            response_time: SystemTime::now(),
+        })
         .map(Arc::new)
         .unwrap()
     }

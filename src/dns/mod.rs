@@ -12,40 +12,40 @@
 //! the next one; a server that answers that the name has no address (NXDOMAIN, or neither A
 //! nor AAAA) ends the lookup. No address at all: error 2300006.
 //!
-//! Which name is looked up: the URL's host, or the proxy's host when an explicit `usingProxy`
-//! applies (then curl connects to the proxy, and the proxy resolves the URL's host). Nothing
-//! is looked up for an IP literal, for `localhost` (libcurl answers it itself), or when
-//! `dnsOverHttps` is set (DoH wins).
+//! Which name is looked up, for every hop of a request (redirects included): the hop's host,
+//! or its proxy's host when it goes through a proxy (then curl connects to the proxy, and the
+//! proxy resolves the URL's host). Nothing is looked up for an IP literal, for `localhost`
+//! (libcurl answers it itself), or when `dnsOverHttps` is set (DoH wins).
 //!
-//! Where: a blocking `request` looks up on the calling thread; callback and async requests on
-//! a small pool of resolver threads ([`pool`]), then submit the transfer to the reactor. The
-//! reactor never waits for DNS, so a slow DNS server never stalls other transfers.
+//! Where: on a small pool of resolver threads ([`pool`]), for the scheduler, which holds the
+//! transfer meanwhile and hands it to the reactor when the answer is pinned. Neither the
+//! caller's thread nor the reactor waits for DNS, so a slow DNS server never stalls other
+//! transfers, and a transfer cancelled during its lookup never starts.
 //!
-//! Limits: hosts reached by a redirect are resolved by libcurl's own resolver (the system's),
-//! not by `dnsServers`; libcurl looks for a reusable connection before it resolves, so a
-//! request may reuse an idle connection to the same host and port that another request
-//! opened with other DNS settings (the same holds for DoH).
+//! Limit: libcurl looks for a reusable connection before it resolves, so a request may reuse
+//! an idle connection to the same host and port that another request opened with other DNS
+//! settings (the same holds for DoH).
 mod pin;
-mod pool;
+pub(crate) mod pool;
 mod query;
 
-use crate::error::{HttpError, CANCELLED};
+use crate::error::HttpError;
 use crate::options::HttpRequestOptions;
-use crate::reactor::{reactor, Command};
-use crate::transfer::config::{effective_proxy, url_host, url_port, Prepared};
+use crate::plan::ProxyPlan;
+use crate::target::Target;
+use crate::transfer::Collector;
+use curl::easy::Easy2;
 use hickory_proto::rr::Name;
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+pub(crate) use pin::private_cache;
 pub(crate) use query::ServerAnswer;
 
 /// Longest wait for one DNS server before the next one is asked.
 pub(crate) const PER_SERVER_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// How a transfer's host name gets resolved.
+/// How a hop's host name gets resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum DnsPlan {
     /// libcurl resolves with the system resolver, through the shared DNS cache.
@@ -73,8 +73,8 @@ pub(crate) struct Lookup {
     for_proxy: bool,
 }
 
-/// Decides how the transfer for `url` resolves its host.
-pub(crate) fn plan(url: &str, opts: &HttpRequestOptions) -> DnsPlan {
+/// Decides how the hop to `target` (through `proxy`) resolves its host.
+pub(crate) fn plan(opts: &HttpRequestOptions, target: &Target, proxy: &ProxyPlan) -> DnsPlan {
     if opts.dns_over_https.is_some() {
         return DnsPlan::Doh;
     }
@@ -82,12 +82,9 @@ pub(crate) fn plan(url: &str, opts: &HttpRequestOptions) -> DnsPlan {
     if servers.is_empty() {
         return DnsPlan::Curl;
     }
-    let (host, port, for_proxy) = match effective_proxy(url, opts) {
-        Some(proxy) => (proxy.host, proxy.port, true),
-        None => match (url_host(url), url_port(url)) {
-            (Some(h), Some(p)) => (h, p, false),
-            _ => return DnsPlan::Curl, // a malformed URL: curl reports it
-        },
+    let (host, port, for_proxy) = match proxy.proxy() {
+        Some(proxy) => (proxy.host.clone(), proxy.port, true),
+        None => (target.host().to_string(), target.port(), false),
     };
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host.is_empty() || host.parse::<IpAddr>().is_ok() || host == "localhost" || host.ends_with(".localhost") {
@@ -105,105 +102,52 @@ pub(crate) fn plan(url: &str, opts: &HttpRequestOptions) -> DnsPlan {
     }
 }
 
-/// Applies `plan` to a configured transfer. Returns the transfer when the caller should arm
-/// and submit it now; `None` when a resolver thread took it over (`resolve_here` false), in
-/// which case that thread submits it, or completes it with the lookup's error.
-pub(crate) fn apply(
-    mut prepared: Box<Prepared>,
-    plan: DnsPlan,
-    resolve_here: bool,
-) -> Result<Option<Box<Prepared>>, HttpError> {
-    let lookup = match plan {
-        DnsPlan::Curl => return Ok(Some(prepared)),
-        DnsPlan::Doh => {
-            pin::private_cache(&mut prepared.easy)?;
-            return Ok(Some(prepared));
+impl DnsPlan {
+    /// Sets what this plan needs on the transfer's easy handle; returns the lookup that must
+    /// run before the transfer starts, if any.
+    pub(crate) fn configure(&self, easy: &mut Easy2<Collector>) -> Result<Option<Lookup>, HttpError> {
+        match self {
+            DnsPlan::Curl => Ok(None),
+            DnsPlan::Doh => private_cache(easy).map(|_| None),
+            DnsPlan::CurlServers(list, lookup) => match easy.dns_servers(list) {
+                Ok(()) => private_cache(easy).map(|_| None),
+                // libcurl refused (no c-ares after all): look the name up ourselves
+                Err(_) => Ok(Some(lookup.clone())),
+            },
+            DnsPlan::Pin(lookup) => Ok(Some(lookup.clone())),
         }
-        DnsPlan::CurlServers(list, lookup) => match prepared.easy.dns_servers(&list) {
-            Ok(()) => {
-                pin::private_cache(&mut prepared.easy)?;
-                return Ok(Some(prepared));
-            }
-            Err(_) => lookup,
-        },
-        DnsPlan::Pin(lookup) => lookup,
-    };
-    if resolve_here {
-        let addrs = resolve(&lookup, None)?;
-        pin::pin(&mut prepared.easy, &lookup.host, lookup.port, &addrs)?;
-        return Ok(Some(prepared));
     }
-    // From here on the transfer reports exactly one Done, whatever happens to it.
-    prepared.easy.get_mut().arm();
-    let id = prepared.easy.get_ref().shared.id;
-    RESOLVING.lock().insert(id, false);
-    pool::spawn(move || {
-        let outcome = if is_cancelled(id) {
-            Err(cancelled())
-        } else {
-            resolve(&lookup, Some(id)).and_then(|addrs| pin::pin(&mut prepared.easy, &lookup.host, lookup.port, &addrs))
+}
+
+impl Lookup {
+    /// Asks the servers in order; the first one that knows the answer wins. Failing: 2300006
+    /// (2300005 for a proxy's name), naming each server's problem. Once `cancelled()` is true
+    /// no further server is asked (the answer is then never used).
+    pub(crate) fn resolve(&self, cancelled: &dyn Fn() -> bool) -> Result<Vec<IpAddr>, HttpError> {
+        let code = if self.for_proxy { 5 } else { 6 };
+        let fail = |detail: String| Err(HttpError::from_curl(code, Some(&detail)));
+        let name = match Name::from_utf8(format!("{}.", self.host)) {
+            Ok(name) => name,
+            Err(e) => return fail(format!("{:?} is not a valid DNS name: {e}", self.host)),
         };
-        // A cancel that came while the lookup ran: the transfer is never submitted.
-        let outcome = if RESOLVING.lock().remove(&id) == Some(true) { Err(cancelled()) } else { outcome };
-        if let Err(e) = outcome {
-            prepared.easy.get_mut().send_done(Err(e));
-            return;
-        }
-        match reactor() {
-            // If the reactor is gone the command comes back and is dropped, and the armed
-            // transfer reports an internal error by itself.
-            Ok(r) => {
-                let _ = r.send(Command::add(prepared));
+        let mut failures = Vec::new();
+        for server in &self.servers {
+            if cancelled() {
+                return fail("cancelled".into());
             }
-            Err(e) => prepared.easy.get_mut().send_done(Err(e)),
+            match query::ask(*server, &name, self.per_server) {
+                ServerAnswer::Addresses(addrs) => return Ok(addrs),
+                ServerAnswer::NoAddress(why) => return fail(format!("{}: {why} (DNS server {server})", self.host)),
+                ServerAnswer::Failed(why) => failures.push(format!("{server}: {why}")),
+            }
         }
-    });
-    Ok(None)
-}
-
-/// Transfers waiting for a lookup on a resolver thread, and whether they were cancelled.
-static RESOLVING: Lazy<Mutex<HashMap<u64, bool>>> = Lazy::new(|| Mutex::new(HashMap::new()));
-
-/// Cancels transfer `id` if it is still waiting for its lookup (its future was dropped): it
-/// is then never submitted and completes as cancelled. Does nothing for other transfers
-/// (the reactor cancels those). `destroy()` needs no call: the reactor completes a destroyed
-/// request's transfers as cancelled when they arrive.
-pub(crate) fn cancel(id: u64) {
-    if let Some(flag) = RESOLVING.lock().get_mut(&id) {
-        *flag = true;
+        fail(format!("{}: no DNS server of dnsServers answered ({})", self.host, failures.join("; ")))
     }
-}
 
-fn is_cancelled(id: u64) -> bool {
-    RESOLVING.lock().get(&id).copied().unwrap_or(false)
-}
-
-fn cancelled() -> HttpError {
-    HttpError::new(CANCELLED, "Request aborted before it was sent (curl: aborted by callback)")
-}
-
-/// Asks the lookup's servers in order; the first one that knows the answer wins. Failing:
-/// 2300006 (2300005 for a proxy's name), naming each server's problem. When transfer `id` is
-/// cancelled meanwhile, no further server is asked.
-fn resolve(lookup: &Lookup, id: Option<u64>) -> Result<Vec<IpAddr>, HttpError> {
-    let code = if lookup.for_proxy { 5 } else { 6 };
-    let fail = |detail: String| Err(HttpError::from_curl(code, Some(&detail)));
-    let name = match Name::from_utf8(format!("{}.", lookup.host)) {
-        Ok(name) => name,
-        Err(e) => return fail(format!("{:?} is not a valid DNS name: {e}", lookup.host)),
-    };
-    let mut failures = Vec::new();
-    for server in &lookup.servers {
-        if id.is_some_and(is_cancelled) {
-            return Err(cancelled());
-        }
-        match query::ask(*server, &name, lookup.per_server) {
-            ServerAnswer::Addresses(addrs) => return Ok(addrs),
-            ServerAnswer::NoAddress(why) => return fail(format!("{}: {why} (DNS server {server})", lookup.host)),
-            ServerAnswer::Failed(why) => failures.push(format!("{server}: {why}")),
-        }
+    /// Makes `easy` resolve the looked-up name to `addrs`, for this transfer only.
+    pub(crate) fn pin(&self, easy: &mut Easy2<Collector>, addrs: &[IpAddr]) -> Result<(), HttpError> {
+        pin::pin(easy, &self.host, self.port, addrs)
     }
-    fail(format!("{}: no DNS server of dnsServers answered ({})", lookup.host, failures.join("; ")))
 }
 
 #[cfg(test)]
@@ -213,6 +157,12 @@ mod tests {
 
     fn with_servers(servers: &[&str]) -> HttpRequestOptions {
         HttpRequestOptions { dns_servers: Some(servers.iter().map(|s| s.to_string()).collect()), ..Default::default() }
+    }
+
+    fn plan(url: &str, o: &HttpRequestOptions) -> DnsPlan {
+        let target = Target::parse(url).unwrap();
+        let proxy = crate::plan::proxy_plan(o, &target).unwrap();
+        super::plan(o, &target, &proxy)
     }
 
     fn lookup_of(p: DnsPlan) -> Lookup {

@@ -1,7 +1,8 @@
 //! Process-wide settings and facts: the reactor's pool limits (`configure`) and what the
 //! build found (library version, the libcurl it was built against).
 use super::boundary::{guard, null, write_opt, write_out};
-use crate::reactor::{configure, ReactorConfig};
+use crate::reactor::ReactorConfig;
+use crate::runtime::scheduler::configure;
 use std::ffi::c_char;
 
 /// Pool and concurrency limits of the process-wide reactor (defaults as OpenHarmony's device

@@ -6,7 +6,8 @@
 //! reaches a transfer.
 use std::net::{IpAddr, SocketAddr};
 
-use super::{HttpRequestOptions, RequestMethod};
+use super::{ExtraData, HttpRequestOptions, RequestMethod};
+use serde_json::Value;
 
 /// Default `maxLimit`: 5 MiB.
 pub const DEFAULT_MAX_LIMIT: u64 = 5 * 1024 * 1024;
@@ -92,6 +93,60 @@ impl HttpRequestOptions {
     pub fn valid_dns_servers(&self) -> Vec<SocketAddr> {
         self.dns_servers.iter().flatten().filter_map(|s| parse_dns_server(s)).take(MAX_DNS_SERVERS).collect()
     }
+}
+
+impl HttpRequestOptions {
+    /// What `extraData` adds to the URL's query: for GET-like methods (all but POST and PUT),
+    /// a string as given (without a leading `?` or `&`), an object as percent-encoded
+    /// `k=v&…` (numbers and booleans as JSON prints them, `null` values left out); bytes and
+    /// bodies add nothing. `None` when nothing is added.
+    pub fn query(&self) -> Option<String> {
+        let extra = self.extra_data.as_ref().filter(|_| !self.method().has_body())?;
+        let query = match extra {
+            ExtraData::String(s) | ExtraData::Object(Value::String(s)) => s.trim_start_matches(['?', '&']).to_string(),
+            ExtraData::Object(Value::Object(map)) => map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    let v = header_text(v).unwrap_or_else(|| v.to_string());
+                    format!("{}={}", percent_encode(k), percent_encode(&v))
+                })
+                .collect::<Vec<_>>()
+                .join("&"),
+            ExtraData::Object(_) | ExtraData::ArrayBuffer(_) => String::new(),
+        };
+        (!query.is_empty()).then_some(query)
+    }
+
+    /// The value of request header `name` (case-insensitive) as text.
+    pub(crate) fn header_value(&self, name: &str) -> Option<String> {
+        let (_, v) = self.header.as_ref()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?;
+        header_text(v)
+    }
+}
+
+/// A header value as text: strings as they are, numbers and booleans as JSON prints them;
+/// `None` for anything else (validation rejects those).
+pub(crate) fn header_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// RFC 3986 percent-encoding: unreserved characters stay, every other byte becomes %XX.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A `resumeFrom`/`resumeTo` value if it takes effect (in [1, 2^32]).
@@ -191,6 +246,17 @@ mod tests {
         assert_eq!(range(Some(1), Some(max)), Some(format!("1-{max}")));
         assert_eq!(range(Some(0), Some(50)).as_deref(), Some("0-50"));
         assert_eq!(range(Some(5), Some(max + 1)).as_deref(), Some("5-"));
+    }
+
+    #[test]
+    fn queries() {
+        let q = |method, extra| HttpRequestOptions { method: Some(method), extra_data: Some(extra), ..opts() }.query();
+        let obj = ExtraData::Object(serde_json::json!({"a": "x y", "n": 5, "b": true, "z": null}));
+        assert_eq!(q(RequestMethod::Get, obj.clone()).as_deref(), Some("a=x%20y&b=true&n=5"));
+        assert_eq!(q(RequestMethod::Post, obj), None);
+        assert_eq!(q(RequestMethod::Delete, ExtraData::String("?q=2".into())).as_deref(), Some("q=2"));
+        assert_eq!(q(RequestMethod::Get, ExtraData::ArrayBuffer(vec![1])), None);
+        assert_eq!(q(RequestMethod::Get, ExtraData::String(String::new())), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod json;
 mod types;
 mod validate;
 
+pub(crate) use defaults::header_text;
 pub use defaults::{DEFAULT_MAX_LIMIT, DEFAULT_TIMEOUT_MS, MAX_MAX_LIMIT};
 pub use types::*;
 pub(crate) use validate::is_sha256_base64;

@@ -29,7 +29,8 @@ type Result = std::result::Result<(), HttpError>;
 ///   ignored, not an error); when both take effect, `resumeTo < resumeFrom` is an error naming
 ///   `resumeTo` (`resumeTo == resumeFrom` is a valid one-byte range).
 /// * `clientCert`: `certPath` non-empty; `keyPath` may be empty only when `certType` is P12.
-/// * `dnsOverHttps`: an `https://` URL with a host (curl's `DOH_URL` needs HTTPS).
+/// * `dnsOverHttps`: an `https://` URL with a host, as libcurl parses it (curl's `DOH_URL`
+///   needs HTTPS).
 /// * `dnsServers`: invalid entries are skipped, as the spec says; but a non-empty list with no
 ///   valid entry at all is an error (it would silently fall back to the system resolver).
 /// * `maxLimit` at most 100 MiB: larger values are an error, not clamped as the reference
@@ -90,7 +91,7 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
         }
     }
     if let Some(doh) = &o.dns_over_https {
-        check_doh_url(doh)?;
+        crate::target::https_url(doh, "dnsOverHttps")?;
     }
     if let Some(servers) = &o.dns_servers {
         if !servers.is_empty() && !servers.iter().any(|s| parse_dns_server(s).is_some()) {
@@ -190,22 +191,6 @@ fn check_header(header: &serde_json::Map<String, Value>) -> Result {
 /// RFC 9110 `tchar`.
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// `dnsOverHttps`: `https://` (any case) followed by a host, no whitespace or control
-/// characters.
-fn check_doh_url(url: &str) -> Result {
-    let bad = || err("dnsOverHttps", format_args!("must be an https:// URL, got {url:?}"));
-    let rest = match url.get(..8) {
-        Some(scheme) if scheme.eq_ignore_ascii_case("https://") => &url[8..],
-        _ => return Err(bad()),
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad());
-    }
-    Ok(())
 }
 
 /// Whether `s` is the canonical, padded standard base64 of exactly 32 bytes: 43 alphabet
@@ -424,12 +409,11 @@ mod tests {
             "http://dns.google/dns-query",
             "dns.google",
             "https://",
-            "https:///path",
             "https://:443/",
             "https://a b/",
             "https://a/\n",
             "ftp://x",
-            "https:/x",
+            "https://a\0b/",
         ] {
             invalid(doh(url), &["dnsOverHttps must be an https:// URL"]);
         }

@@ -11,22 +11,21 @@
 //! 4. the domain's pins (unexpired) apply to an `https://` request that has no
 //!    `certificatePinning` of its own.
 //!
-//! Redirects: libcurl follows them itself; at the end of each 3xx header block the target of
-//! `Location` is checked against rules 2 and 3, and a redirect the policy forbids fails the
-//! request with that code before curl connects anywhere. Pins are not re-evaluated for the
-//! redirect's host: the first host's pins stay set on the transfer, so a pinned request
-//! redirected to another TLS host fails with 2300090 unless that host's key matches too.
+//! Redirects: libcurl does not follow them itself; the library does, and checks every hop as
+//! a request of its own (rules 2 and 3 for the hop's target, its own pins), before it connects
+//! anywhere (see `plan`). The proxy a request goes through and its `dnsOverHttps` server must
+//! be in `allowed_domains` too (2300998).
 //!
 //! The default policy allows everything; with it the checks cost one atomic load. See
 //! [`NetworkPolicy::from_json`] for the JSON form (OpenHarmony's `network_config.json`).
+mod glob;
 mod json;
-mod redirect;
 
-pub(crate) use redirect::RedirectGuard;
+pub(crate) use glob::host_matches;
 
 use crate::error::{HttpError, CLEARTEXT_NOT_PERMITTED, DOMAIN_NOT_ALLOWED, PERMISSION_DENIED};
-use crate::options::{CertificatePinning, HttpRequestOptions};
-use crate::transfer::config::{host_matches, url_host, url_scheme};
+use crate::options::CertificatePinning;
+use crate::target::{Scheme, Target};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
 use std::path::Path;
@@ -125,23 +124,38 @@ impl NetworkPolicy {
         }
     }
 
-    /// Rules 2 and 3 for one URL (the allow-list, then cleartext).
-    pub(crate) fn check_target(&self, scheme: &str, host: &str) -> Result<(), HttpError> {
-        if !self.allows_host(host) {
-            return Err(HttpError::new(
-                DOMAIN_NOT_ALLOWED,
-                format!(
-                    "It is not allowed to access this domain: {host} is not in the network policy's allowed domains"
-                ),
-            ));
+    /// Rule 1: internet permission.
+    pub(crate) fn check_internet(&self) -> Result<(), HttpError> {
+        if self.internet_allowed {
+            return Ok(());
         }
-        if scheme == "http" && !self.cleartext_permitted_for(host) {
+        Err(HttpError::new(PERMISSION_DENIED, "Permission denied: the network policy does not allow internet access"))
+    }
+
+    /// Rules 2 and 3 for one request or redirect target (the allow-list, then cleartext).
+    pub(crate) fn check_target(&self, target: &Target) -> Result<(), HttpError> {
+        let host = target.host();
+        self.check_host(host, "")?;
+        if target.scheme() == Scheme::Http && !self.cleartext_permitted_for(host) {
             return Err(HttpError::new(
                 CLEARTEXT_NOT_PERMITTED,
                 format!("Cleartext traffic not permitted: the network policy forbids http:// to {host}"),
             ));
         }
         Ok(())
+    }
+
+    /// Rule 2 for a host the request connects to: the target's, or (`role` non-empty, e.g.
+    /// "the proxy") another one.
+    pub(crate) fn check_host(&self, host: &str, role: &str) -> Result<(), HttpError> {
+        if self.allows_host(host) {
+            return Ok(());
+        }
+        let what = if role.is_empty() { host.to_string() } else { format!("{role} {host}") };
+        Err(HttpError::new(
+            DOMAIN_NOT_ALLOWED,
+            format!("It is not allowed to access this domain: {what} is not in the network policy's allowed domains"),
+        ))
     }
 
     /// Parses the JSON form: OpenHarmony's `network_config.json` plus two keys of this
@@ -220,29 +234,10 @@ pub fn load_network_policy_json(path: impl AsRef<Path>) -> Result<(), HttpError>
     Ok(())
 }
 
-/// The checks at the start of a request (see the module docs). Fills in the policy's pins
-/// and returns the guard that checks redirects, when a non-default policy is set.
-pub(crate) fn check(url: &str, opts: &mut HttpRequestOptions) -> Result<Option<RedirectGuard>, HttpError> {
-    if !ACTIVE.load(Ordering::SeqCst) {
-        return Ok(None);
-    }
-    let policy = POLICY.read().clone();
-    if !policy.internet_allowed {
-        return Err(HttpError::new(
-            PERMISSION_DENIED,
-            "Permission denied: the network policy does not allow internet access",
-        ));
-    }
-    let scheme = url_scheme(url);
-    let host = normalize(&url_host(url).unwrap_or_default());
-    policy.check_target(&scheme, &host)?;
-    if scheme == "https" && opts.certificate_pinning.as_ref().map_or(true, Vec::is_empty) {
-        let pins = policy.pins_for(&host, SystemTime::now());
-        if !pins.is_empty() {
-            opts.certificate_pinning = Some(pins.to_vec());
-        }
-    }
-    Ok(Some(RedirectGuard::new(policy, scheme, host)))
+/// The policy a request starts with, when a non-default one is set (`None`: everything is
+/// allowed, one atomic load). The request keeps it for all its hops.
+pub(crate) fn snapshot() -> Option<Arc<NetworkPolicy>> {
+    ACTIVE.load(Ordering::SeqCst).then(|| POLICY.read().clone())
 }
 
 #[cfg(test)]
@@ -284,9 +279,14 @@ mod tests {
         assert!(p.cleartext_permitted_for("plain.test.example"));
         assert!(!p.cleartext_permitted_for("other.test.example"));
         assert!(!p.cleartext_permitted_for("localhost"));
-        assert_eq!(p.check_target("http", "x.test.example").unwrap_err().code(), 2_300_997);
-        assert_eq!(p.check_target("http", "elsewhere").unwrap_err().code(), 2_300_998);
-        assert!(p.check_target("https", "x.test.example").is_ok());
+        let t = |url| Target::parse(url).unwrap();
+        assert_eq!(p.check_target(&t("http://x.test.example/")).unwrap_err().code(), 2_300_997);
+        assert_eq!(p.check_target(&t("http://elsewhere/")).unwrap_err().code(), 2_300_998);
+        assert!(p.check_target(&t("https://x.test.example/")).is_ok());
+        assert!(p.check_target(&t("http://plain.test.example./")).is_ok());
+        assert_eq!(p.check_host("proxy.example", "the proxy").unwrap_err().code(), 2_300_998);
+        assert!(p.check_host("LOCALHOST", "the proxy").is_ok());
+        assert_eq!(NetworkPolicy { internet_allowed: false, ..p }.check_internet().unwrap_err().code(), 201);
     }
 
     #[test]

@@ -11,8 +11,8 @@ pub(crate) enum Command {
     CancelOwner(u64),
     /// A stream consumer caught up: resume the paused transfer.
     Unpause(u64),
-    /// New pool and concurrency limits.
-    Configure(super::ReactorConfig),
+    /// New pool and concurrency limits; the reply says whether the multi handle took them.
+    Configure(super::ReactorConfig, crossbeam_channel::Sender<Result<(), crate::error::HttpError>>),
 }
 
 impl Command {

@@ -2,10 +2,10 @@
 //! completions -> poll (woken by `curl_multi_wakeup`). With nothing to do it blocks on the
 //! command channel.
 use super::command::Command;
-use super::finish;
 use super::queue::AdmissionQueue;
 use super::ReactorConfig;
 use crate::error::HttpError;
+use crate::transfer::completion::{cancelled, completed_hop, timed_out};
 use crate::transfer::config::Prepared;
 use crate::transfer::Collector;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
@@ -90,7 +90,10 @@ impl Loop {
             if !self.active.is_empty() {
                 #[cfg(feature = "metrics")]
                 let round = super::metrics::stamp();
-                let _ = self.multi.perform();
+                if let Err(e) = self.multi.perform() {
+                    self.fail_all(&format!("curl_multi_perform failed: {e}"));
+                    continue;
+                }
                 #[cfg(feature = "metrics")]
                 if let Some(at) = round {
                     super::metrics::record_perform(at);
@@ -119,7 +122,9 @@ impl Loop {
             // command here and do not sleep.
             fence(Ordering::SeqCst);
             if self.rx.is_empty() {
-                let _ = self.multi.poll(&mut [], timeout);
+                if let Err(e) = self.multi.poll(&mut [], timeout) {
+                    self.fail_all(&format!("curl_multi_poll failed: {e}"));
+                }
             }
             self.polling.store(false, Ordering::SeqCst);
         }
@@ -128,8 +133,9 @@ impl Loop {
     fn handle(&mut self, cmd: Command, config: &mut ReactorConfig) {
         match cmd {
             Command::Add(prepared, _stamp) => {
-                if prepared.easy.get_ref().shared.core.is_destroyed() {
-                    finish::cancelled(prepared.easy);
+                // Cancelled on the way here (a dropped future, destroy()): it never starts.
+                if prepared.easy.get_ref().shared.is_cancelled() {
+                    cancelled(prepared.easy);
                 } else {
                     #[cfg(feature = "metrics")]
                     if let Some(at) = _stamp.at {
@@ -147,10 +153,14 @@ impl Loop {
                     let _ = h.unpause_write();
                 }
             }
-            Command::Configure(c) => {
-                let _ = apply_limits(&mut self.multi, &c);
-                self.max_active = c.max_active_transfers;
-                *config = c;
+            Command::Configure(c, reply) => {
+                let applied = apply_limits(&mut self.multi, &c)
+                    .map_err(|e| HttpError::internal(format!("the multi handle refused the limits: {e}")));
+                if applied.is_ok() {
+                    self.max_active = c.max_active_transfers;
+                    *config = c;
+                }
+                let _ = reply.send(applied);
             }
         }
     }
@@ -161,14 +171,14 @@ impl Loop {
         for id in ids {
             if let Some(h) = self.active.remove(&id) {
                 if let Ok(easy) = self.multi.remove2(h) {
-                    finish::cancelled(easy);
+                    cancelled(easy);
                 }
             }
         }
         for prepared in self.queue.take_where(|p| pred(p.easy.get_ref())) {
             #[cfg(feature = "metrics")]
             self.stamps.remove(&prepared.easy.get_ref().shared.id);
-            finish::cancelled(prepared.easy);
+            cancelled(prepared.easy);
         }
     }
 
@@ -184,11 +194,16 @@ impl Loop {
             if let Some(at) = self.stamps.remove(&id) {
                 super::metrics::record(at);
             }
-            if let Ok(mut h) = added {
-                let _ = h.set_token(id as usize);
-                h.get_mut().start_clock(Instant::now());
-                self.active.insert(id, h);
+            let Ok(mut h) = added else { continue };
+            if let Err(e) = h.set_token(id as usize) {
+                // without its token curl's completion could not be matched to it
+                if let Ok(mut easy) = self.multi.remove2(h) {
+                    easy.get_mut().fail(HttpError::from_curl(e.code(), Some(&format!("setting CURLOPT_PRIVATE: {e}"))));
+                }
+                continue;
             }
+            h.get_mut().started(Instant::now());
+            self.active.insert(id, h);
         }
     }
 
@@ -199,7 +214,9 @@ impl Loop {
         let mut next: Option<Instant> = None;
         let mut expired = Vec::new();
         for (id, h) in self.active.iter_mut() {
-            match h.get_mut().idle_deadline(now) {
+            let c = h.get_mut();
+            let paused = c.shared.paused.load(Ordering::Relaxed);
+            match c.idle.deadline(now, paused) {
                 Some(deadline) if deadline <= now => expired.push(*id),
                 Some(deadline) => next = Some(next.map_or(deadline, |n| n.min(deadline))),
                 None => {}
@@ -208,11 +225,23 @@ impl Loop {
         for id in expired {
             if let Some(h) = self.active.remove(&id) {
                 if let Ok(easy) = self.multi.remove2(h) {
-                    finish::timed_out(easy);
+                    timed_out(easy);
                 }
             }
         }
         next
+    }
+
+    /// Fails every running transfer: the multi handle itself failed.
+    fn fail_all(&mut self, reason: &str) {
+        let ids: Vec<u64> = self.active.keys().copied().collect();
+        for id in ids {
+            if let Some(h) = self.active.remove(&id) {
+                if let Ok(mut easy) = self.multi.remove2(h) {
+                    easy.get_mut().fail(HttpError::internal(reason));
+                }
+            }
+        }
     }
 
     /// Completes every transfer curl reports as done.
@@ -229,7 +258,7 @@ impl Loop {
         for (id, result) in done {
             if let Some(h) = self.active.remove(&id) {
                 if let Ok(easy) = self.multi.remove2(h) {
-                    finish::completed(easy, result);
+                    completed_hop(easy, result);
                 }
             }
         }

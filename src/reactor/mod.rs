@@ -3,7 +3,6 @@
 //! their transfers' sinks. Started on first use; idle means blocked (no CPU).
 mod command;
 mod event_loop;
-mod finish;
 #[cfg(feature = "metrics")]
 #[doc(hidden)]
 pub mod metrics;
@@ -57,15 +56,6 @@ pub(crate) fn reactor() -> Result<&'static Reactor, HttpError> {
     REACTOR.as_ref().map_err(Clone::clone)
 }
 
-/// Applies new pool and concurrency limits to the reactor (transfers already running keep
-/// their connections).
-pub fn configure(config: ReactorConfig) -> Result<(), HttpError> {
-    if config.max_active_transfers == 0 {
-        return Err(HttpError::parameter("max_active_transfers must be at least 1"));
-    }
-    reactor()?.send(Command::Configure(config))
-}
-
 impl Reactor {
     fn start() -> Result<Reactor, HttpError> {
         curl::init();
@@ -81,11 +71,13 @@ impl Reactor {
         Ok(Reactor { tx, waker, polling })
     }
 
-    /// Hands a configured transfer to the reactor.
-    pub(crate) fn submit(&self, prepared: Box<crate::transfer::config::Prepared>) -> Result<(), HttpError> {
+    /// Hands a configured transfer to the reactor; from then on its consumer is owed one
+    /// `Done`. On an error it was not taken (and is disarmed again).
+    pub(crate) fn submit(&self, mut prepared: Box<crate::transfer::config::Prepared>) -> Result<(), HttpError> {
+        prepared.easy.get_mut().guard.arm();
         self.send_or_return(Command::add(prepared)).map_err(|cmd| {
             if let Command::Add(mut p, _) = cmd {
-                p.easy.get_mut().disarm();
+                p.easy.get_mut().guard.disarm();
             }
             HttpError::internal("the reactor thread has stopped")
         })

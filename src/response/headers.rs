@@ -23,7 +23,7 @@ pub(crate) struct RawHeaders {
     status: u32,
     content_length: Option<u64>,
     encoded: bool,
-    location: Option<String>,
+    location: Option<Vec<u8>>,
 }
 
 /// Bytes reserved for a header block when its first field arrives.
@@ -62,7 +62,10 @@ impl RawHeaders {
         } else if let Some(v) = field_value(text, b"content-encoding") {
             self.encoded = !v.eq_ignore_ascii_case(b"identity");
         } else if let Some(v) = field_value(text, b"location") {
-            self.location = Some(String::from_utf8_lossy(v).into_owned());
+            // the first one, as libcurl takes it
+            if self.location.is_none() {
+                self.location = Some(v.to_vec());
+            }
         }
         HeaderLine::Field
     }
@@ -77,8 +80,8 @@ impl RawHeaders {
         self.content_length.filter(|_| !self.encoded)
     }
 
-    /// The `Location` field of the current response.
-    pub(crate) fn location(&self) -> Option<&str> {
+    /// The first `Location` field of the current response, as the server sent it.
+    pub(crate) fn location(&self) -> Option<&[u8]> {
         self.location.as_deref()
     }
 
@@ -201,7 +204,8 @@ mod tests {
         let mut r = RawHeaders::default();
         assert_eq!(r.feed(b"HTTP/1.1 301 Moved\r\n"), HeaderLine::Status(301));
         r.feed(b"Location: /a\r\n");
-        assert_eq!(r.location(), Some("/a"));
+        r.feed(b"Location: /b\r\n");
+        assert_eq!(r.location(), Some(&b"/a"[..]), "the first Location, as libcurl takes it");
         assert_eq!(r.feed(b"\r\n"), HeaderLine::End);
         r.feed(b"HTTP/2 200\r\n");
         assert_eq!((r.status(), r.location()), (200, None));

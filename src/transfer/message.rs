@@ -1,8 +1,11 @@
 //! What a transfer sends to its consumer (the calling thread or the dispatcher).
+use super::Collector;
 use crate::error::HttpError;
 use crate::events::{DataReceiveProgressInfo, DataSendProgressInfo};
 use crate::response::headers::HeaderBlock;
 use crate::response::PerformanceTiming;
+use curl::easy::Easy2;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// One message from a transfer, in the order the consumer must act on them.
@@ -15,15 +18,12 @@ pub(crate) enum Msg {
     RecvProgress(DataReceiveProgressInfo),
     /// Upload progress (when a listener wants it and the values changed).
     SendProgress(DataSendProgressInfo),
+    /// A hop ended with a redirect: the consumer plans the next hop (off the reactor) and
+    /// submits the transfer again. The handle still owes its consumer one `Done`.
+    Redirect(Box<Easy2<Collector>>),
     /// The end: the finished transfer or its error.
     Done(Box<Result<Finished, HttpError>>),
-    /// Work that produces the final messages, run by the consumer rather than the thread that
-    /// sent it (the response cache uses it to keep its copying and locking off the reactor).
-    Deferred(Deferred),
 }
-
-/// A deferred step: called with an `emit` function for the messages it produces.
-pub(crate) type Deferred = Box<dyn FnOnce(&mut dyn FnMut(Msg)) + Send>;
 
 /// A transfer that completed at the HTTP level (any status code).
 pub(crate) struct Finished {
@@ -41,7 +41,7 @@ pub(crate) struct Finished {
     pub header_done_at: Option<Instant>,
     /// When the last body byte arrived.
     pub body_done_at: Option<Instant>,
-    /// How many redirects curl followed to reach this response.
+    /// How many redirects were followed to reach this response.
     pub redirect_count: u32,
     /// "1.0", "1.1", "2", "3".
     pub http_version: String,
@@ -58,5 +58,6 @@ pub(crate) struct Finished {
     pub handed_over: Option<Instant>,
 }
 
-/// Where a transfer's messages go.
-pub(crate) type Sink = Box<dyn Fn(Msg) + Send>;
+/// Where a transfer's messages go (shared: a redirect hands the transfer, sink and all, to
+/// the consumer and back).
+pub(crate) type Sink = Arc<dyn Fn(Msg) + Send + Sync>;

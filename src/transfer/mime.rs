@@ -40,14 +40,19 @@ extern "C" {
     ) -> CURLcode;
 }
 
-/// CURLOPT_MIMEPOST.
-const CURLOPT_MIMEPOST: curl_sys::CURLoption = curl_sys::CURLOPTTYPE_OBJECTPOINT + 269;
 /// The read callback's "abort" value.
 const READ_ABORT: size_t = 0x1000_0000;
 
 /// An owned `curl_mime`; freed after the easy handle that uses it (it lives in the Collector,
 /// which drops after `curl_easy_cleanup`).
 pub(crate) struct Mime(*mut CurlMime);
+
+impl Mime {
+    /// The form, for `CURLOPT_MIMEPOST`.
+    pub(crate) fn as_ptr(&self) -> *mut libc::c_void {
+        self.0.cast()
+    }
+}
 
 // SAFETY: the mime is only touched by the thread that owns the transfer at the time (the
 // caller while configuring, then the reactor), never concurrently.
@@ -72,8 +77,8 @@ fn cstring(s: &str, field: &str) -> Result<CString, HttpError> {
     CString::new(s).map_err(|_| HttpError::parameter(format!("{field} must not contain NUL bytes")))
 }
 
-/// Builds the form for `easy` and sets CURLOPT_MIMEPOST; returns the mime to keep alive.
-pub(crate) fn attach(easy: *mut CURL, parts: &[MultiFormData]) -> Result<Mime, HttpError> {
+/// Builds the form for `easy` (set with `CURLOPT_MIMEPOST` per hop, `config/method.rs`).
+pub(crate) fn build(easy: *mut CURL, parts: &[MultiFormData]) -> Result<Mime, HttpError> {
     // SAFETY: `easy` is a valid handle; every pointer passed below is valid for the call
     // (curl copies strings), and data-part arguments are boxed and freed by curl's free
     // callback exactly once.
@@ -119,8 +124,6 @@ pub(crate) fn attach(easy: *mut CURL, parts: &[MultiFormData]) -> Result<Mime, H
                 check(curl_mime_filename(part, n.as_ptr()), &format!("{field}.remoteFileName"))?;
             }
         }
-        let code = curl_sys::curl_easy_setopt(easy, CURLOPT_MIMEPOST, mime.0);
-        check(code, "multiFormDataList")?;
         Ok(mime)
     }
 }

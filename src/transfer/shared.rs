@@ -1,5 +1,5 @@
 //! State shared between a transfer on the reactor and its consumer.
-use crate::request::RequestCore;
+use crate::task::RequestCore;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -19,6 +19,9 @@ pub(crate) struct TransferShared {
     pub queued: AtomicUsize,
     /// Set when the write callback paused the transfer.
     pub paused: AtomicBool,
+    /// Set when its future was dropped: wherever the transfer is (resolving, between two
+    /// hops, queued, running), it never starts again.
+    cancelled: AtomicBool,
     /// Stream chunk buffers the consumer is done with, for the next chunks (no fresh
     /// allocation and page faults per chunk).
     spare: Mutex<Vec<Vec<u8>>>,
@@ -28,7 +31,7 @@ pub(crate) struct TransferShared {
 /// queued before the transfer pauses, plus one receive buffer's worth, so a fast stream
 /// allocates no new buffer in its steady state (a fresh 512 KiB buffer grows the heap and page-faults on every byte: the bench saw
 /// ~5% of a streamed download's reactor time in page faults with only 4 spares).
-const SPARE_BYTES: usize = PAUSE_ABOVE + super::config::RECEIVE_BUFFER;
+const SPARE_BYTES: usize = PAUSE_ABOVE + super::pool::RECEIVE_BUFFER;
 
 impl TransferShared {
     /// New shared state for transfer `id` of `core`.
@@ -38,8 +41,19 @@ impl TransferShared {
             core,
             queued: AtomicUsize::new(0),
             paused: AtomicBool::new(false),
+            cancelled: AtomicBool::new(false),
             spare: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Marks the transfer cancelled (its future was dropped).
+    pub(crate) fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether it must not start (again): cancelled, or its `HttpRequest` destroyed.
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst) || self.core.is_destroyed()
     }
 
     /// Reactor side: may `len` more bytes be queued? If not, marks the transfer paused.

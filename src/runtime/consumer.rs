@@ -1,10 +1,11 @@
 //! The consumer side of a transfer: runs listeners in order and turns the final message into
 //! the caller's result. Runs on the calling thread (blocking calls) or on the dispatcher
 //! thread (callback and async calls), never on the reactor.
+use super::scheduler;
+use crate::cache::layer::Watch;
 use crate::error::HttpError;
 use crate::events::Event;
 use crate::options::HttpDataType;
-use crate::reactor::{reactor, Command};
 use crate::response::{type_result, HttpResponse};
 use crate::transfer::{Finished, Msg, TransferShared};
 use serde_json::Value;
@@ -18,12 +19,14 @@ pub(crate) struct Consumer {
     stream: bool,
     /// A listener panicked: the transfer was cancelled and fails with this.
     failure: Option<HttpError>,
+    /// The response cache watching this transfer.
+    cache: Option<Box<Watch>>,
 }
 
 impl Consumer {
-    /// A consumer for the transfer behind `shared`.
-    pub(crate) fn new(shared: Arc<TransferShared>, stream: bool) -> Self {
-        Consumer { shared, stream, failure: None }
+    /// A consumer for the transfer behind `shared`, which the response cache may watch.
+    pub(crate) fn new(shared: Arc<TransferShared>, stream: bool, cache: Option<Box<Watch>>) -> Self {
+        Consumer { shared, stream, failure: None, cache }
     }
 
     /// Acts on one message; returns the outcome when the transfer is over.
@@ -36,6 +39,9 @@ impl Consumer {
                 }
             }
             Msg::Data(chunk) => {
+                if let Some(cache) = self.cache.as_mut() {
+                    cache.on_data(&chunk);
+                }
                 let len = chunk.len();
                 let event = Event::DataReceive(chunk);
                 self.emit(|l| l.emit(&event));
@@ -43,23 +49,31 @@ impl Consumer {
                     self.shared.recycle(buf);
                 }
                 if self.shared.consumed(len) {
-                    if let Ok(r) = reactor() {
-                        let _ = r.send(Command::Unpause(self.shared.id));
-                    }
+                    scheduler::unpause(self.shared.id);
                 }
             }
             Msg::RecvProgress(p) => self.emit(|l| l.emit(&Event::DataReceiveProgress(p))),
             Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
-            Msg::Done(result) => return Some(self.finish(*result)),
-            Msg::Deferred(work) => {
-                let mut produced = Vec::new();
-                work(&mut |m| produced.push(m));
-                for m in produced {
-                    if let Some(done) = self.handle(m) {
-                        return Some(done);
-                    }
+            Msg::Redirect(easy) => {
+                // the next hop is planned here, off the reactor, and submitted again
+                let next = crate::transfer::redirect::next(easy).and_then(scheduler::submit);
+                if let Err(e) = next {
+                    return Some(self.finish(Err(e)));
                 }
             }
+            Msg::Done(result) => match self.cache.take() {
+                // the cache stores or revalidates, then says how the transfer ends
+                Some(cache) => {
+                    let mut produced = Vec::new();
+                    cache.on_done(*result, &mut |m| produced.push(m));
+                    for m in produced {
+                        if let Some(done) = self.handle(m) {
+                            return Some(done);
+                        }
+                    }
+                }
+                None => return Some(self.finish(*result)),
+            },
         }
         None
     }
@@ -101,9 +115,7 @@ impl Consumer {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(&self.shared.core.listeners))) {
             let what = crate::panic_message(&payload);
             self.failure = Some(HttpError::internal(format!("a listener panicked: {what}")));
-            if let Ok(r) = reactor() {
-                let _ = r.send(Command::Cancel(self.shared.id));
-            }
+            scheduler::cancel(&self.shared);
         }
     }
 }

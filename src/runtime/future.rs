@@ -1,7 +1,7 @@
 //! `ResponseFuture`: the `Future` of `request_async` and `request_in_stream_async`. Works with
 //! any executor (no runtime dependency); dropping it before completion cancels the transfer.
 use crate::error::HttpError;
-use crate::reactor::{reactor, Command};
+use crate::transfer::TransferShared;
 use parking_lot::Mutex;
 use std::future::Future;
 use std::pin::Pin;
@@ -37,7 +37,7 @@ impl<T> Completer<T> {
 #[must_use = "futures do nothing useful unless awaited; dropping it cancels the request"]
 pub struct ResponseFuture<T> {
     slot: Arc<Mutex<Slot<T>>>,
-    transfer: Option<u64>,
+    transfer: Option<Arc<TransferShared>>,
 }
 
 impl<T> ResponseFuture<T> {
@@ -48,8 +48,8 @@ impl<T> ResponseFuture<T> {
     }
 
     /// Remembers which transfer to cancel if the future is dropped early.
-    pub(crate) fn set_transfer(&mut self, id: u64) {
-        self.transfer = Some(id);
+    pub(crate) fn set_transfer(&mut self, transfer: Arc<TransferShared>) {
+        self.transfer = Some(transfer);
     }
 }
 
@@ -73,11 +73,10 @@ impl<T> Future for ResponseFuture<T> {
 
 impl<T> Drop for ResponseFuture<T> {
     fn drop(&mut self) {
-        if let (Some(id), false) = (self.transfer, self.slot.lock().done) {
-            // still waiting for a dnsServers lookup: it is never submitted
-            crate::dns::cancel(id);
-            if let Ok(r) = reactor() {
-                let _ = r.send(Command::Cancel(id));
+        if let Some(transfer) = self.transfer.take() {
+            if !self.slot.lock().done {
+                // wherever it is (resolving, between hops, queued, running): it ends now
+                super::scheduler::cancel(&transfer);
             }
         }
     }

@@ -1,4 +1,5 @@
-//! The state of one `HttpRequest` that its transfers share: listeners and the destroyed flag.
+//! The request task: the state of one `HttpRequest` (`createHttp()`) that all of its transfers
+//! share: an id, the listeners, and the destroyed flag.
 use crate::events::Listeners;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 

@@ -64,7 +64,7 @@ fn sender() -> Result<&'static ParkedSender<Item>, HttpError> {
 pub(crate) fn sink(consumer: Consumer, complete: Completion) -> Result<Sink, HttpError> {
     let dispatcher = sender()?;
     let job = Arc::new(Job { consumer: Mutex::new(consumer), complete: Mutex::new(Some(complete)) });
-    Ok(Box::new(move |msg| {
+    Ok(Arc::new(move |msg| {
         let _ = dispatcher.send(Item::Msg(job.clone(), msg));
     }))
 }

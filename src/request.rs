@@ -1,24 +1,17 @@
 //! `HttpRequest`: one request task (`createHttp()`): whole-body and stream requests in three
-//! threading models, listeners, and `destroy()`.
-mod consumer;
-pub(crate) mod core;
-mod dispatcher;
-mod future;
-mod parked;
-
-pub(crate) use self::core::RequestCore;
-pub(crate) use dispatcher::call_later;
-pub use future::ResponseFuture;
-
+//! threading models, listeners, and `destroy()`. `start` is the request pipeline: plan
+//! (`plan`), cache (`cache::layer`), transfer (`transfer::config`), scheduler.
+use crate::cache::layer::Decision;
 use crate::error::{HttpError, INTERNAL_ERROR};
 use crate::events::{Event, EventType, ListenerId};
 use crate::options::HttpRequestOptions;
-use crate::reactor::{reactor, Command};
 use crate::response::HttpResponse;
-use crate::transfer::config::prepare;
-use crate::transfer::{Collector, Finished, Msg, Sink, TransferShared};
-use consumer::{into_response, Consumer};
-use parked::ParkedSender;
+use crate::runtime::consumer::{into_response, Consumer};
+use crate::runtime::parked::{self, ParkedSender};
+use crate::runtime::{dispatcher, scheduler, ResponseFuture};
+use crate::task::RequestCore;
+use crate::transfer::collector::DoneGuard;
+use crate::transfer::{Finished, Msg, Sink, TransferShared};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -79,10 +72,10 @@ impl HttpRequest {
         let (mut fut, completer) = ResponseFuture::pair();
         let started = Instant::now();
         let expect = options.as_ref().and_then(|o| o.expect_data_type);
-        if let Some(id) = self.run_with_callback(url, options, false, move |r| {
+        if let Some(shared) = self.run_with_callback(url, options, false, move |r| {
             completer.complete(r.map(|fin| into_response(fin, expect, started)))
         }) {
-            fut.set_transfer(id);
+            fut.set_transfer(shared);
         }
         fut
     }
@@ -106,10 +99,10 @@ impl HttpRequest {
     /// Stream request as a `Future` resolving with the response code.
     pub fn request_in_stream_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<u32> {
         let (mut fut, completer) = ResponseFuture::pair();
-        if let Some(id) =
+        if let Some(shared) =
             self.run_with_callback(url, options, true, move |r| completer.complete(r.map(|fin| fin.status)))
         {
-            fut.set_transfer(id);
+            fut.set_transfer(shared);
         }
         fut
     }
@@ -119,9 +112,7 @@ impl HttpRequest {
     /// fail with 2300999. Calling it again does nothing. Safe from inside a listener.
     pub fn destroy(&self) {
         if self.core.mark_destroyed() {
-            if let Ok(r) = reactor() {
-                let _ = r.send(Command::CancelOwner(self.core.id));
-            }
+            scheduler::cancel_owner(self.core.id);
             self.core.listeners.clear();
         }
     }
@@ -165,17 +156,21 @@ impl HttpRequest {
         // more CPU per 100 MiB).
         let (tx, rx) = crossbeam_channel::unbounded::<Msg>();
         let sink: Sink = if stream {
-            Box::new(move |m| {
+            Arc::new(move |m| {
                 let _ = tx.send(m);
             })
         } else {
             let tx = ParkedSender::new(tx, std::thread::current());
-            Box::new(move |m| {
+            Arc::new(move |m| {
                 let _ = tx.send(m);
             })
         };
-        let shared = self.start(url, options, stream, true, |_| Ok(sink))?;
-        let mut consumer = Consumer::new(shared, stream);
+        let mut consumer = None;
+        self.start(url, options, stream, |c| {
+            consumer = Some(c);
+            Ok(sink)
+        })?;
+        let mut consumer = consumer.ok_or_else(|| HttpError::internal("the request started without its consumer"))?;
         loop {
             let msg = if stream { rx.recv() } else { parked::recv(&rx) };
             let msg = msg.map_err(|_| HttpError::internal("the transfer ended without a result"))?;
@@ -186,19 +181,19 @@ impl HttpRequest {
     }
 
     /// Runs a transfer consumed on the dispatcher; `done` gets the outcome there (also for
-    /// errors found before the transfer started). Returns the transfer id when it started.
+    /// errors found before the transfer started). Returns the transfer when it started.
     fn run_with_callback(
         &self,
         url: &str,
         options: Option<HttpRequestOptions>,
         stream: bool,
         done: impl FnOnce(Result<Finished, HttpError>) + Send + 'static,
-    ) -> Option<u64> {
+    ) -> Option<Arc<TransferShared>> {
         let done = Arc::new(parking_lot::Mutex::new(Some(done)));
         let on_done = done.clone();
-        let started = self.start(url, options, stream, false, move |shared| {
+        let started = self.start(url, options, stream, move |consumer| {
             dispatcher::sink(
-                Consumer::new(shared.clone(), stream),
+                consumer,
                 Box::new(move |r| {
                     if let Some(f) = on_done.lock().take() {
                         f(r)
@@ -207,7 +202,7 @@ impl HttpRequest {
             )
         });
         match started {
-            Ok(shared) => Some(shared.id),
+            Ok(shared) => Some(shared),
             Err(e) => {
                 if let Some(f) = done.lock().take() {
                     dispatcher::call_later(move || f(Err(e)));
@@ -217,42 +212,34 @@ impl HttpRequest {
         }
     }
 
-    /// Validates, configures and submits a transfer. `make_sink` gets the transfer's shared
-    /// state and returns where its messages go. `resolve_here`: a `dnsServers` lookup may
-    /// block this thread (blocking calls); otherwise it runs on a resolver thread.
+    /// The request pipeline: plans the request (options, target, policy, pins, proxy, DNS),
+    /// lets the response cache answer or watch it, builds its transfer and submits it.
+    /// `sink_for` gets the transfer's consumer and returns where its messages go. An error
+    /// here is the caller's to report; after `Ok` the consumer gets exactly one `Done`.
     fn start(
         &self,
         url: &str,
         options: Option<HttpRequestOptions>,
         stream: bool,
-        resolve_here: bool,
-        make_sink: impl FnOnce(&Arc<TransferShared>) -> Result<Sink, HttpError>,
+        sink_for: impl FnOnce(Consumer) -> Result<Sink, HttpError>,
     ) -> Result<Arc<TransferShared>, HttpError> {
         if self.core.is_destroyed() {
             return Err(HttpError::new(INTERNAL_ERROR, "Unknown error: the HttpRequest was destroyed"));
         }
-        let mut options = options.unwrap_or_default();
-        options.validate()?;
-        // The network policy: 201 / 2300998 / 2300997 before any socket; its pins.
-        let redirect_guard = crate::policy::check(url, &mut options)?;
+        let (plan, hop) = crate::plan::plan(url, options.unwrap_or_default(), stream)?;
         let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
         let shared = TransferShared::new(id, self.core.clone());
-        let sink = make_sink(&shared)?;
-        // The response cache may answer by itself, or watch the transfer (src/cache/hook.rs).
-        let sink = match crate::cache::hook::intercept(url, &mut options, stream, &shared, sink) {
-            crate::cache::hook::Intercept::Answered => return Ok(shared),
-            crate::cache::hook::Intercept::Network(sink) => sink,
+        let (answer, validators, watch) = match crate::cache::layer::decide(&plan, &hop, &shared) {
+            Decision::Answered(msgs) => (Some(msgs), Vec::new(), None),
+            Decision::Network { validators, watch } => (None, validators, watch),
         };
-        let dns = crate::dns::plan(url, &options);
-        let mut collector = Collector::new(shared.clone(), sink, stream);
-        collector.redirect_guard = redirect_guard;
-        let prepared = Box::new(prepare(url, options, collector)?);
-        // dnsServers: resolved here (blocking calls) or on a resolver thread, which then
-        // submits the transfer itself.
-        let Some(mut prepared) = crate::dns::apply(prepared, dns, resolve_here)? else { return Ok(shared) };
-        // From here on the transfer reports exactly one Done, whatever happens to it.
-        prepared.easy.get_mut().arm();
-        reactor()?.submit(prepared)?;
+        let sink = sink_for(Consumer::new(shared.clone(), stream, watch))?;
+        if let Some(msgs) = answer {
+            msgs.into_iter().for_each(|m| sink(m));
+            return Ok(shared);
+        }
+        let prepared = crate::transfer::config::build(&plan, hop, shared.clone(), DoneGuard::new(sink), &validators)?;
+        scheduler::submit(prepared)?;
         Ok(shared)
     }
 }

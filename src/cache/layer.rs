@@ -1,21 +1,22 @@
-//! Where the cache meets a request: [`intercept`] runs in `HttpRequest::start()` before the
-//! transfer is prepared. It answers from the cache (calling the sink itself, no transfer), or
-//! lets the transfer go to the network with a sink that watches its messages: it adds the
-//! conditional fields for a stale entry, copies a stream body, and on `Done` stores the
-//! response, turns a matching 304 into the stored response, or invalidates after an unsafe
-//! method.
+//! The cache as a layer of the request pipeline. [`decide`] runs after the request is planned
+//! (target, policy, security context) and before its transfer is built: it answers from the
+//! cache (through the sink, no transfer), or lets the request go to the network with the
+//! conditional fields of a stale entry and a [`Watch`] that the consumer feeds: it copies a
+//! stream body, and at the end stores the response, turns a matching 304 into the stored
+//! response, or invalidates after an unsafe method. All of it runs on the consumer's thread,
+//! never on the reactor.
 use super::policy::{self, field};
-use super::store::Entry;
+use super::store::{Entry, Stored};
 use super::STATE;
 use crate::error::HttpError;
 use crate::events::{DataReceiveProgressInfo, EventType};
-use crate::options::{HttpRequestOptions, RequestMethod};
+use crate::options::RequestMethod;
+use crate::plan::{HopPlan, RequestPlan, SecurityContext};
 use crate::response::headers::HeaderBlock;
 use crate::response::PerformanceTiming;
-use crate::transfer::config::request_url;
-use crate::transfer::{Finished, Msg, Sink, TransferShared};
+use crate::target::Target;
+use crate::transfer::{Finished, Msg, TransferShared};
 use http_cache_semantics::BeforeRequest;
-use parking_lot::Mutex;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -26,26 +27,45 @@ const CHUNK: usize = 64 * 1024;
 /// Request fields that make a request conditional (the application validates by itself).
 const CONDITIONAL: &[&str] = &["if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range"];
 
-/// What `start()` does next.
-pub(crate) enum Intercept {
-    /// The cache answered through the sink; no transfer.
-    Answered,
-    /// Run the transfer with this sink.
-    Network(Sink),
+/// What the pipeline does next.
+pub(crate) enum Decision {
+    /// The cache answers with these messages; no transfer.
+    Answered(Vec<Msg>),
+    /// Go to the network, sending these extra request fields (a stale entry's validators);
+    /// the consumer hands the transfer's messages to the watch, when there is one.
+    Network { validators: Vec<(String, String)>, watch: Option<Box<Watch>> },
+}
+
+impl Decision {
+    fn network(watch: Option<Box<Watch>>) -> Decision {
+        Decision::Network { validators: Vec::new(), watch }
+    }
+
+    fn answer(shared: &TransferShared, req: &RequestInfo, reply: Reply) -> Decision {
+        let mut msgs = Vec::new();
+        answer(&mut |m| msgs.push(m), shared, req, reply);
+        Decision::Answered(msgs)
+    }
 }
 
 /// The request as the cache sees it.
 struct RequestInfo {
     method: &'static str,
-    url: String,
+    target: Target,
     parts: http::request::Parts,
     authorization: Option<String>,
+    security: SecurityContext,
     request_time: SystemTime,
     stream: bool,
     max_limit: u64,
 }
 
 impl RequestInfo {
+    /// The request URL, the key of its entries.
+    fn url(&self) -> &str {
+        self.target.as_str()
+    }
+
     /// The values of `names` (and `host`) in this request, for the entry's key.
     fn fields(&self, names: &[String]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
@@ -60,74 +80,70 @@ impl RequestInfo {
         }
         out
     }
+
+    /// Whether `entry` may answer this request: same credentials, same security context.
+    fn served_by(&self, entry: &Entry) -> bool {
+        entry.serves(&self.authorization, &self.security)
+    }
 }
 
-/// Consults the cache for a request about to start. `options` gets the conditional fields
-/// when a stale entry is revalidated.
-pub(crate) fn intercept(
-    url: &str,
-    options: &mut HttpRequestOptions,
-    stream: bool,
-    shared: &Arc<TransferShared>,
-    sink: Sink,
-) -> Intercept {
+/// Consults the cache for a request about to start (its first hop planned).
+pub(crate) fn decide(plan: &RequestPlan, hop: &HopPlan, shared: &Arc<TransferShared>) -> Decision {
     let capacity = match STATE.lock().store.as_ref() {
         Some(store) => store.capacity(),
-        None => return Intercept::Network(sink),
+        None => return Decision::network(None),
     };
+    let options = &plan.options;
     let method = options.method();
-    let url = request_url(url, options);
     let headers = options.header.as_ref().map(policy::header_map).unwrap_or_default();
-    let Some(parts) = policy::request_parts(method.as_str(), &url, headers) else {
-        return Intercept::Network(sink);
+    let (Some(parts), Ok(target)) = (policy::request_parts(method.as_str(), headers), hop.target.try_clone()) else {
+        return Decision::network(None);
     };
     let req = RequestInfo {
         method: method.as_str(),
         authorization: parts.headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string),
-        url,
+        target,
         parts,
+        security: plan.security(hop),
         request_time: SystemTime::now(),
-        stream,
+        stream: plan.stream,
         max_limit: options.max_limit_bytes(),
     };
     match method {
         RequestMethod::Get | RequestMethod::Head => {}
         RequestMethod::Post | RequestMethod::Put | RequestMethod::Delete | RequestMethod::Connect => {
-            return Intercept::Network(watch(sink, shared, req, Mode::Invalidate, 0));
+            return Decision::network(Some(Box::new(Watch::new(shared, req, Mode::Invalidate, 0))));
         }
-        RequestMethod::Options | RequestMethod::Trace => return Intercept::Network(sink),
+        RequestMethod::Options | RequestMethod::Trace => return Decision::network(None),
     }
     if options.range().is_some() || req.parts.headers.contains_key(http::header::RANGE) {
-        return Intercept::Network(sink);
+        return Decision::network(None);
     }
     let conditional = CONDITIONAL.iter().any(|n| req.parts.headers.contains_key(*n));
     let mut revalidating = None;
+    let mut validators = Vec::new();
     if options.using_cache_or_default() && !conditional {
         let only_if_cached = policy::request_directive(&req.parts.headers, "only-if-cached");
         match lookup(&req) {
             Found::Fresh(entry) => {
                 let headers = served_headers(&entry, SystemTime::now());
                 let reply = Reply::from_entry(&entry, headers);
-                answer(&mut |m| sink(m), shared, &req, reply);
-                return Intercept::Answered;
+                return Decision::answer(shared, &req, reply);
             }
             Found::Stale(..) | Found::None if only_if_cached => {
-                answer(&mut |m| sink(m), shared, &req, Reply::gateway_timeout());
-                return Intercept::Answered;
+                return Decision::answer(shared, &req, Reply::gateway_timeout());
             }
-            Found::Stale(id, entry, validators) => {
-                if !validators.is_empty() {
-                    let header = options.header.get_or_insert_with(Map::new);
-                    for (name, value) in validators {
-                        header.insert(name, Value::String(value));
-                    }
+            Found::Stale(id, entry, stale_validators) => {
+                if !stale_validators.is_empty() {
+                    validators = stale_validators;
                     revalidating = Some((id, entry));
                 }
             }
             Found::None => {}
         }
     }
-    Intercept::Network(watch(sink, shared, req, Mode::Store { revalidating }, capacity))
+    let watch = Watch::new(shared, req, Mode::Store { revalidating }, capacity);
+    Decision::Network { validators, watch: Some(Box::new(watch)) }
 }
 
 enum Found {
@@ -138,13 +154,13 @@ enum Found {
 }
 
 /// The most recently used stored response that matches the request (method, URL, Vary'd
-/// fields, Authorization), and whether it can be used as it is.
+/// fields, Authorization, security context), and whether it can be used as it is.
 fn lookup(req: &RequestInfo) -> Found {
     let mut state = STATE.lock();
     let Some(store) = state.store.as_mut() else { return Found::None };
     let now = SystemTime::now();
-    for (id, entry) in store.find(req.method, &req.url) {
-        if entry.authorization != req.authorization {
+    for (id, entry) in store.find(req.method, req.url()) {
+        if !req.served_by(&entry) {
             continue;
         }
         match entry.policy.before_request(&req.parts, now) {
@@ -265,15 +281,8 @@ enum Mode {
     Store { revalidating: Option<(u64, Arc<Entry>)> },
 }
 
-/// The sink wrapper: passes messages on, copies stream data, and hands the end of the
-/// transfer to the consumer as deferred work (so storing never runs on the reactor).
-struct Watch {
-    inner: Sink,
-    work: Mutex<Option<DoneWork>>,
-}
-
-/// What the end of a watched transfer needs; runs on the consumer's thread.
-struct DoneWork {
+/// What the end of a transfer that went to the network needs; the consumer feeds it.
+pub(crate) struct Watch {
     shared: Arc<TransferShared>,
     req: RequestInfo,
     mode: Mode,
@@ -283,46 +292,38 @@ struct DoneWork {
     limit: usize,
 }
 
-/// Wraps `sink` in a sink that watches the transfer for the cache.
-fn watch(inner: Sink, shared: &Arc<TransferShared>, req: RequestInfo, mode: Mode, limit: u64) -> Sink {
-    let tee = matches!(mode, Mode::Store { .. }) && req.stream;
-    let work = DoneWork {
-        shared: shared.clone(),
-        req,
-        mode,
-        tee: tee.then(Vec::new),
-        limit: usize::try_from(limit).unwrap_or(usize::MAX),
-    };
-    let w = Watch { inner, work: Mutex::new(Some(work)) };
-    Box::new(move |msg| w.on_msg(msg))
-}
-
 impl Watch {
-    fn on_msg(&self, msg: Msg) {
-        match msg {
-            Msg::Data(chunk) => {
-                if let Some(work) = self.work.lock().as_mut() {
-                    if let Some(buf) = work.tee.as_mut() {
-                        if buf.len() + chunk.len() <= work.limit {
-                            buf.extend_from_slice(&chunk);
-                        } else {
-                            work.tee = None;
-                        }
-                    }
-                }
-                (self.inner)(Msg::Data(chunk))
-            }
-            Msg::Done(result) => match self.work.lock().take() {
-                Some(work) => (self.inner)(Msg::Deferred(Box::new(move |emit| work.on_done(*result, emit)))),
-                None => (self.inner)(Msg::Done(result)),
-            },
-            other => (self.inner)(other),
+    fn new(shared: &Arc<TransferShared>, req: RequestInfo, mode: Mode, limit: u64) -> Watch {
+        let tee = matches!(mode, Mode::Store { .. }) && req.stream;
+        Watch {
+            shared: shared.clone(),
+            req,
+            mode,
+            tee: tee.then(Vec::new),
+            limit: usize::try_from(limit).unwrap_or(usize::MAX),
         }
+    }
+
+    /// A stream chunk passed by (copied while the body still fits the cache).
+    pub(crate) fn on_data(&mut self, chunk: &[u8]) {
+        if let Some(buf) = self.tee.as_mut() {
+            if buf.len() + chunk.len() <= self.limit {
+                buf.extend_from_slice(chunk);
+            } else {
+                self.tee = None;
+            }
+        }
+    }
+
+    /// The transfer ended: stores, revalidates or invalidates, then emits the final messages
+    /// (the transfer's own `Done`, or the stored response a 304 confirmed).
+    pub(crate) fn on_done(self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
+        self.finish(result, emit)
     }
 }
 
-impl DoneWork {
-    fn on_done(mut self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
+impl Watch {
+    fn finish(mut self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
         let mut fin = match result {
             Ok(fin) => fin,
             Err(e) => return emit(Msg::Done(Box::new(Err(e)))),
@@ -334,7 +335,7 @@ impl DoneWork {
         match &self.mode {
             Mode::Invalidate => {
                 if (200..400).contains(&fin.status) {
-                    invalidate(&self.req.url, fin.headers.parsed_map());
+                    invalidate(&self.req.target, fin.headers.parsed_map());
                 }
             }
             Mode::Store { revalidating } => {
@@ -373,18 +374,19 @@ impl DoneWork {
         if vary.iter().any(|v| v == "*") || policy::request_directive(&self.req.parts.headers, "no-store") {
             return;
         }
-        let Some(entry) = Entry::new(
-            self.req.method.to_string(),
-            self.req.url.clone(),
-            fin.status,
-            self.req.fields(&vary),
-            self.req.authorization.clone(),
+        let Some(entry) = Entry::new(Stored {
+            method: self.req.method.to_string(),
+            url: self.req.url().to_string(),
+            status: fin.status,
+            request_fields: self.req.fields(&vary),
+            authorization: self.req.authorization.clone(),
+            security: self.req.security.clone(),
             headers,
-            Arc::new(body),
-            fin.cookies.clone(),
-            fin.http_version.clone(),
+            body: Arc::new(body),
+            cookies: fin.cookies.clone(),
+            http_version: fin.http_version.clone(),
             response_time,
-        ) else {
+        }) else {
             return;
         };
         if !entry.policy.is_storable() {
@@ -403,8 +405,8 @@ impl DoneWork {
     /// replaces them).
     fn remove_superseded(&self, store: &mut super::store::Store) {
         let now = SystemTime::now();
-        for (id, old) in store.find(self.req.method, &self.req.url) {
-            if old.authorization != self.req.authorization {
+        for (id, old) in store.find(self.req.method, self.req.url()) {
+            if !self.req.served_by(&old) {
                 continue;
             }
             let selected = match old.policy.before_request(&self.req.parts, now) {
@@ -429,18 +431,19 @@ impl DoneWork {
         let mut headers = policy::merge_not_modified(&entry.headers, fin.headers.parsed_map());
         policy::normalize_age(&mut headers, self.req.request_time, response_time);
         let vary = policy::vary_names(&headers);
-        let updated = Entry::new(
-            entry.method.clone(),
-            entry.url.clone(),
-            entry.status,
-            self.req.fields(&vary),
-            entry.authorization.clone(),
+        let updated = Entry::new(Stored {
+            method: entry.method.clone(),
+            url: entry.url.clone(),
+            status: entry.status,
+            request_fields: self.req.fields(&vary),
+            authorization: entry.authorization.clone(),
+            security: entry.security.clone(),
             headers,
-            entry.body.clone(),
-            if fin.cookies.is_empty() { entry.cookies.clone() } else { fin.cookies.clone() },
-            fin.http_version.clone(),
+            body: entry.body.clone(),
+            cookies: if fin.cookies.is_empty() { entry.cookies.clone() } else { fin.cookies.clone() },
+            http_version: fin.http_version.clone(),
             response_time,
-        );
+        });
         let Some(updated) = updated.map(Arc::new) else {
             return emit(Msg::Done(Box::new(Ok(fin))));
         };
@@ -469,52 +472,20 @@ impl DoneWork {
     }
 }
 
-/// Removes the entries of `url` and of the same-origin `Location` / `Content-Location`
-/// (RFC 9111 §4.4).
-fn invalidate(url: &str, headers: &Map<String, Value>) {
-    let mut targets = vec![url.to_string()];
+/// Removes the entries of the request URL and of the same-origin `Location` /
+/// `Content-Location` (RFC 9111 §4.4), resolved against it by libcurl.
+fn invalidate(target: &Target, headers: &Map<String, Value>) {
+    let mut targets = vec![target.as_str().to_string()];
     for name in ["location", "content-location"] {
-        if let Some(target) = field(headers, name).and_then(|v| same_origin(url, v.trim())) {
-            targets.push(target);
+        if let Some(other) = field(headers, name).and_then(|v| target.join(v.trim().as_bytes()).ok()) {
+            if other.same_origin(target) {
+                targets.push(other.as_str().to_string());
+            }
         }
     }
     if let Some(store) = STATE.lock().store.as_mut() {
         for t in &targets {
             store.remove_url(t);
         }
-    }
-}
-
-/// `scheme://authority` of an absolute URL, lower-cased.
-fn origin(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    Some(format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()))
-}
-
-/// `reference` as an absolute URL when it is on `base`'s origin (absolute, or a path
-/// starting with `/`).
-fn same_origin(base: &str, reference: &str) -> Option<String> {
-    let base_origin = origin(base)?;
-    if reference.contains("://") {
-        (origin(reference)? == base_origin).then(|| reference.to_string())
-    } else if reference.starts_with('/') && !reference.starts_with("//") {
-        Some(format!("{base_origin}{reference}"))
-    } else {
-        None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origins() {
-        assert_eq!(same_origin("http://H:1/a?x", "/b").as_deref(), Some("http://h:1/b"));
-        assert_eq!(same_origin("http://h:1/a", "http://h:1/c").as_deref(), Some("http://h:1/c"));
-        assert_eq!(same_origin("http://h:1/a", "http://other/c"), None);
-        assert_eq!(same_origin("http://h:1/a", "//h:1/c"), None);
-        assert_eq!(same_origin("http://h:1/a", "rel"), None);
     }
 }

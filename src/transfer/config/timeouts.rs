@@ -1,0 +1,26 @@
+//! `connectTimeout` (`CURLOPT_CONNECTTIMEOUT_MS`) and `readTimeout` (inactivity, enforced by
+//! the reactor: `reactor/event_loop.rs`).
+use super::{user, SetOpt};
+use crate::error::HttpError;
+use crate::options::HttpRequestOptions;
+use crate::transfer::Collector;
+use curl::easy::Easy2;
+use std::time::Duration;
+
+/// The largest timeout libcurl takes (a `long` of milliseconds); larger values mean this.
+const MAX_TIMEOUT_MS: u64 = i64::MAX as u64 / 2;
+
+/// The two timeouts of a request.
+pub(crate) struct Timeouts<'a>(pub &'a HttpRequestOptions);
+
+impl SetOpt for Timeouts<'_> {
+    fn set_opt(&self, easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
+        let read = self.0.read_timeout_ms();
+        easy.get_mut().idle.timeout = (read > 0).then(|| Duration::from_millis(read));
+        let connect = self.0.connect_timeout_ms().min(MAX_TIMEOUT_MS);
+        if connect > 0 {
+            easy.connect_timeout(Duration::from_millis(connect)).map_err(user("connectTimeout"))?;
+        }
+        Ok(())
+    }
+}
