@@ -141,6 +141,15 @@ expect "nginx discard POST" 0 "204/1.1" --data-binary @"$OHOS_HTTP_TB_WWW/1m.bin
 expect_eq "nginx 100m size" "104857600" curl -s -o /dev/null -w '%{size_download}' "$NG/100m.bin"
 expect_eq "nginx 64k content" "$(sha256sum <"$OHOS_HTTP_TB_WWW/64k.bin" | cut -d' ' -f1)" \
   bash -c "curl -s --cacert '$C/ca.pem' '$NGS/64k.bin' | sha256sum | cut -d' ' -f1"
+expect "other.localhost TLS (own cert)" 0 "200/1.1" --cacert "$C/ca.pem" "$OHOS_HTTP_TB_OTHER_TLS_URL/"
+expect "other.localhost right pin" 0 "200/1.1" --cacert "$C/ca.pem" \
+  --pinnedpubkey "sha256//$(cat "$C/other.pin")" "$OHOS_HTTP_TB_OTHER_TLS_URL/"
+expect "other.localhost server.pin is wrong" 90 "000/0" --cacert "$C/ca.pem" \
+  --pinnedpubkey "sha256//$(cat "$C/server.pin")" "$OHOS_HTTP_TB_OTHER_TLS_URL/"
+expect "other.localhost -> localhost" 0 "200/2" -L --cacert "$C/ca.pem" "$OHOS_HTTP_TB_OTHER_TLS_URL/to-localhost"
+expect "fault /to-scheme/file" 0 "302/1.1" "$F/to-scheme/file"
+expect_eq "fault /locations (two Location fields)" "2" \
+  bash -c "curl -s -D - -o /dev/null '$F/locations?first=/a&second=/b' | grep -ci '^location:'"
 # --- proxies
 P="$OHOS_HTTP_TB_PROXY_URL"
 PA="$OHOS_HTTP_TB_AUTH_PROXY_URL"

@@ -37,6 +37,10 @@ Routes (see ROUTES / PREFIX_ROUTES at the bottom; add a handler with @route("/pa
   /counter/<key>               the count of /count/<key> as text/plain
   /reset-counters              reset all counters
   /status/<code>[?location=URL] empty reply with that status (Location when given)
+  /to-scheme/<scheme>?port=N   302 to a URL of another protocol on 127.0.0.1:N: file (file:///etc/passwd),
+                               ftp, gopher, dict, telnet (the client must refuse to follow)
+  /locations?first=URL&second=URL
+                               302 with two Location fields (a client must follow the first)
   anything else                404
 Bodies of /chunked and /bytes follow one pattern: byte k is k % 256.
 Request bodies (Content-Length or chunked) are read for every route before it runs, and
@@ -520,6 +524,32 @@ def r_status(req, code):
         return
     headers = [("Location", req.query["location"])] if req.query.get("location") else []
     respond(req, code, b"", headers, content_type=None)
+
+
+SCHEME_TARGETS = {
+    "file": "file:///etc/passwd",
+    "ftp": "ftp://127.0.0.1:%d/pub/file",
+    "gopher": "gopher://127.0.0.1:%d/_GET%%20/%%20HTTP/1.0%%0D%%0A%%0D%%0A",
+    "dict": "dict://127.0.0.1:%d/d:word",
+    "telnet": "telnet://127.0.0.1:%d",
+}
+
+
+@route("/to-scheme/", prefix=True)
+def r_to_scheme(req, scheme):
+    target = SCHEME_TARGETS.get(scheme)
+    if target is None:
+        respond(req, 400, "unknown scheme\n")
+        return
+    if "%d" in target:
+        target = target % int(req.query.get("port", "1"))
+    respond(req, 302, b"", [("Location", target)], content_type=None)
+
+
+@route("/locations")
+def r_locations(req):
+    headers = [("Location", req.query.get("first", "/")), ("Location", req.query.get("second", "/"))]
+    respond(req, 302, b"", headers, content_type=None)
 
 
 def dispatch(req):

@@ -81,7 +81,7 @@ setup_venv() {
 CERT_FILES=(
   ca.pem ca.key server.pem server.key other-ca.pem other-ca.key
   client.pem client.key client-enc.key client.der client.key.der client.p12
-  ca-dir server.pin
+  ca-dir server.pin other.pem other.key other.pin
 )
 
 make_certs() {
@@ -118,6 +118,18 @@ EOF
       -subj "/CN=localhost" 2>/dev/null
     openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
       -out server.pem -days "$days" -extfile server.ext 2>/dev/null
+    # A second server leaf with its own key, for other.localhost (libcurl resolves *.localhost
+    # to loopback itself): per-hop pins and trust across a redirect between two TLS hosts.
+    cat >other.ext <<'EOF'
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:other.localhost
+EOF
+    openssl req -new -newkey rsa:2048 -nodes -keyout other.key -out other.csr \
+      -subj "/CN=other.localhost" 2>/dev/null
+    openssl x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+      -out other.pem -days "$days" -extfile other.ext 2>/dev/null
     # Client leaf for mTLS, in PEM, encrypted PEM, DER and PKCS#12 (password "secret").
     cat >client.ext <<'EOF'
 basicConstraints=critical,CA:FALSE
@@ -140,6 +152,8 @@ EOF
     # Public-key pin of the server leaf (CURLOPT_PINNEDPUBLICKEY "sha256//<pin>").
     openssl x509 -in server.pem -pubkey -noout | openssl pkey -pubin -outform DER |
       openssl dgst -sha256 -binary | openssl base64 -A >server.pin
+    openssl x509 -in other.pem -pubkey -noout | openssl pkey -pubin -outform DER |
+      openssl dgst -sha256 -binary | openssl base64 -A >other.pin
     rm -f ./*.csr ./*.ext ./*.srl
     chmod 600 ./*.key client.key.der client.p12
   )

@@ -46,6 +46,10 @@ export OHOS_HTTP_TB_NGINX_PORT=18081
 export OHOS_HTTP_TB_NGINX_URL="http://127.0.0.1:18081"
 export OHOS_HTTP_TB_NGINX_TLS_PORT=18446
 export OHOS_HTTP_TB_NGINX_TLS_URL="https://localhost:18446"
+# nginx as a second TLS host, other.localhost, with its own key (other.pem; pin other.pin):
+# / answers "other host", /to-localhost redirects to httpbin TLS's /get
+export OHOS_HTTP_TB_OTHER_TLS_PORT=18447
+export OHOS_HTTP_TB_OTHER_TLS_URL="https://other.localhost:18447"
 # tinyproxy forward proxies: open, and with Basic auth user:pass
 export OHOS_HTTP_TB_PROXY_PORT=18128
 export OHOS_HTTP_TB_PROXY_URL="http://127.0.0.1:18128"
@@ -137,6 +141,15 @@ http {
         location / { }
         location = /discard { client_max_body_size 0; return 204; }
     }
+    server {
+        listen 127.0.0.1:$OHOS_HTTP_TB_OTHER_TLS_PORT ssl;
+        listen [::1]:$OHOS_HTTP_TB_OTHER_TLS_PORT ssl;
+        ssl_certificate $certs/other.pem;
+        ssl_certificate_key $certs/other.key;
+        default_type text/plain;
+        location / { return 200 "other host\n"; }
+        location = /to-localhost { return 302 $OHOS_HTTP_TB_HTTPBIN_TLS_URL/get; }
+    }
 }
 EOF
 
@@ -187,7 +200,8 @@ _tb_start_all() {
     "127.0.0.1:$OHOS_HTTP_TB_HTTPBIN_TLS_PORT" "::1:$OHOS_HTTP_TB_HTTPBIN_TLS_PORT" \
     "127.0.0.1:$OHOS_HTTP_TB_MTLS_PORT" "127.0.0.1:$OHOS_HTTP_TB_FAULT_PORT" \
     "::1:$OHOS_HTTP_TB_FAULT_PORT" "127.0.0.1:$OHOS_HTTP_TB_NGINX_PORT" \
-    "127.0.0.1:$OHOS_HTTP_TB_NGINX_TLS_PORT" "127.0.0.1:$OHOS_HTTP_TB_PROXY_PORT" \
+    "127.0.0.1:$OHOS_HTTP_TB_NGINX_TLS_PORT" "127.0.0.1:$OHOS_HTTP_TB_OTHER_TLS_PORT" \
+    "::1:$OHOS_HTTP_TB_OTHER_TLS_PORT" "127.0.0.1:$OHOS_HTTP_TB_PROXY_PORT" \
     "127.0.0.1:$OHOS_HTTP_TB_AUTH_PROXY_PORT" "127.0.0.1:$OHOS_HTTP_TB_DNS_PORT" \
     "127.0.0.1:$OHOS_HTTP_TB_DOH_PORT" "127.0.0.1:$_TB_DNSDIST_PLAIN_PORT"; do
     if _tb_port_open "${hp%:*}" "${hp##*:}"; then
@@ -238,6 +252,7 @@ _tb_start_all() {
     "fault ::1 $OHOS_HTTP_TB_FAULT_PORT http://[::1]:$OHOS_HTTP_TB_FAULT_PORT/status/200"
     "nginx 127.0.0.1 $OHOS_HTTP_TB_NGINX_PORT http://127.0.0.1:$OHOS_HTTP_TB_NGINX_PORT/1k.bin"
     "nginx 127.0.0.1 $OHOS_HTTP_TB_NGINX_TLS_PORT https://127.0.0.1:$OHOS_HTTP_TB_NGINX_TLS_PORT/1k.bin -k"
+    "nginx 127.0.0.1 $OHOS_HTTP_TB_OTHER_TLS_PORT https://127.0.0.1:$OHOS_HTTP_TB_OTHER_TLS_PORT/ -k"
     "tinyproxy 127.0.0.1 $OHOS_HTTP_TB_PROXY_PORT"
     "tinyproxy-auth 127.0.0.1 $OHOS_HTTP_TB_AUTH_PROXY_PORT"
     "dnsmasq 127.0.0.1 $OHOS_HTTP_TB_DNS_PORT"

@@ -84,6 +84,15 @@ fn connect_timeout_fails_with_28() {
 }
 
 #[test]
+fn huge_timeouts_are_taken_never_a_curl_argument_error() {
+    // u64::MAX used to reach CURLOPT_CONNECTTIMEOUT_MS as a negative long: 2300043.
+    require_testbed();
+    let o = HttpRequestOptions { connect_timeout: Some(u64::MAX), read_timeout: Some(u64::MAX), ..Default::default() };
+    let r = create_http().request(&format!("{HTTPBIN}/get"), Some(o)).unwrap();
+    assert_eq!(r.response_code, 200);
+}
+
+#[test]
 fn using_protocol_selects_the_http_version() {
     require_testbed();
     let http = create_http();

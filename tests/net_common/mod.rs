@@ -92,6 +92,8 @@ pub enum FakeMode {
     TruncateUdp,
     /// Answers over UDP: A 127.0.0.1, AAAA ::1.
     Answer,
+    /// Answers like `Answer`, each after this long (a slow server).
+    Slow(std::time::Duration),
 }
 
 /// A DNS server on loopback for one test, UDP and TCP on the same port. Its threads live
@@ -132,6 +134,14 @@ impl FakeDns {
                         m
                     }
                     FakeMode::Answer => reply_to(&query, true),
+                    FakeMode::Slow(delay) => {
+                        let (udp, reply) = (udp.try_clone().unwrap(), reply_to(&query, true));
+                        std::thread::spawn(move || {
+                            std::thread::sleep(delay);
+                            let _ = udp.send_to(&reply.to_vec().unwrap(), from);
+                        });
+                        continue;
+                    }
                 };
                 let _ = udp.send_to(&reply.to_vec().unwrap(), from);
             }

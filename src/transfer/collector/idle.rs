@@ -43,6 +43,7 @@ impl IdleClock {
         if paused {
             self.last_activity = now;
         }
-        Some(self.last_activity + timeout)
+        // a timeout too large for the clock never comes
+        self.last_activity.checked_add(timeout)
     }
 }

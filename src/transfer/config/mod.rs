@@ -138,3 +138,23 @@ pub(crate) fn check(rc: curl_sys::CURLcode) -> Result<(), curl::Error> {
         Err(curl::Error::new(rc))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setopt_failures_are_never_ignored_and_say_what_failed() {
+        let refused = user("connectTimeout")(curl::Error::new(curl_sys::CURLE_BAD_FUNCTION_ARGUMENT));
+        assert_eq!(refused.code(), 401);
+        assert!(refused.message().contains("connectTimeout"), "{refused}");
+        let not_built = user("dnsOverHttps")(curl::Error::new(4));
+        assert_eq!(not_built.code(), 2_300_004);
+        assert!(not_built.message().contains("dnsOverHttps"), "{not_built}");
+        let ours = own("PROTOCOLS_STR")(curl::Error::new(curl_sys::CURLE_UNKNOWN_OPTION));
+        assert_eq!(ours.code(), 2_300_048);
+        assert!(ours.message().contains("PROTOCOLS_STR"), "{ours}");
+        assert!(check(curl_sys::CURLE_OK).is_ok());
+        assert_eq!(check(curl_sys::CURLE_OUT_OF_MEMORY).unwrap_err().code(), curl_sys::CURLE_OUT_OF_MEMORY);
+    }
+}
