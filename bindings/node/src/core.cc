@@ -1,6 +1,9 @@
 // bindings/node/src/core.cc: see core.h.
 #include "core.h"
 
+#include <cstdint>
+#include <cstdlib>
+
 namespace ohos_node {
 
 void CallJs(Napi::Env env, Napi::Function /*unused*/, std::shared_ptr<Core> *context, Item *item) {
@@ -24,6 +27,11 @@ void CallJs(Napi::Env env, Napi::Function /*unused*/, std::shared_ptr<Core> *con
 std::shared_ptr<Core> Core::Create(Napi::Env env) {
   auto core = std::make_shared<Core>();
   core->js_thread_ = std::this_thread::get_id();
+  if (const char *b = std::getenv("OHOS_HTTP_NODE_EVENT_BUDGET")) {
+    char *end = nullptr;
+    unsigned long long v = std::strtoull(b, &end, 10);
+    if (end != b && *end == '\0') core->budget_ = v == 0 ? SIZE_MAX : static_cast<size_t>(v);
+  }
   auto *context = new std::shared_ptr<Core>(core);
   core->tsfn_ = Tsfn::New(
       env, "ohos-http", 0 /* unlimited queue: Post never blocks in Node */, 1, context,
@@ -50,7 +58,7 @@ std::shared_ptr<Core> Core::Create(Napi::Env env) {
 bool Core::Post(Item *item, size_t budget) {
   std::unique_lock<std::mutex> lock(m_);
   if (budget != 0 && !OnJsThread()) {
-    cv_.wait(lock, [this] { return closed_ || queued_ < kEventBudget; });
+    cv_.wait(lock, [this] { return closed_ || queued_ < budget_; });
   }
   if (!closed_) {
     item->charged = budget;

@@ -31,7 +31,9 @@
 
 namespace ohos_node {
 
-// Bytes of listener events that may wait for the JS thread before the dispatcher waits.
+// Bytes of listener events that may wait for the JS thread before the dispatcher waits
+// (OHOS_HTTP_NODE_EVENT_BUDGET overrides it, read once per environment; 0 = no bound, only
+// to show in a test what the bound prevents).
 constexpr size_t kEventBudget = 4u << 20;
 // What one queued event costs against the budget besides its payload.
 constexpr size_t kEventOverhead = 256;
@@ -79,6 +81,7 @@ class Core : public std::enable_shared_from_this<Core> {
   Tsfn tsfn_;           // guarded by m_; used only while !closed_
   bool closed_ = false; // guarded by m_
   size_t queued_ = 0;   // guarded by m_: bytes charged by items not yet run
+  size_t budget_ = kEventBudget;
   size_t pending_ = 0;  // JS thread only
   std::thread::id js_thread_;
 };
