@@ -43,6 +43,7 @@ for src in "${srcs[@]}"; do
   objs+=("$obj")
   g++ -std=c++17 -Wall -Wextra -Werror -pedantic -O2 -g -fPIC -fvisibility=hidden \
     -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED \
+    -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS \
     -isystem "$node_inc" -isystem "$napi_inc" -I "$repo/include" -c "$src" -o "$obj" &
   pids+=($!)
 done

@@ -6,14 +6,34 @@
 
 namespace ohos_node {
 
+namespace {
+
+// Whether JS can run in `env` now: false while a worker is being terminated or the
+// environment is stopping (Node-API calls that may run JS fail then).
+bool CanRunJs(napi_env env) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return false;
+  napi_value probe = nullptr;
+  napi_value undefined = nullptr;
+  if (napi_create_object(env, &probe) != napi_ok || napi_get_undefined(env, &undefined) != napi_ok) return false;
+  return napi_set_named_property(env, probe, "p", undefined) == napi_ok;
+}
+
+// After a caught Napi::Error (which cleared the exception): still able to report it?
+bool CanRunJsAfterError(napi_env env) {
+  bool pending = false;
+  return napi_is_exception_pending(env, &pending) == napi_ok && !pending;
+}
+
+}  // namespace
+
 void CallJs(Napi::Env env, Napi::Function /*unused*/, std::shared_ptr<Core> *context, Item *item) {
   std::unique_ptr<Item> owned(item);
   // The environment is being torn down: drop the item without touching JS (or the context,
   // which the finalizer may already have deleted).
   if (env == nullptr || item == nullptr) return;
   Core &core = **context;
-  // Free the budget even when Run throws (a JS callback that throws is rethrown into JS by
-  // node-addon-api's wrapper and reported as an uncaught exception, as for any callback).
+  // Free the budget however Run ends.
   struct Uncharge {
     Core &core;
     size_t bytes;
@@ -21,7 +41,15 @@ void CallJs(Napi::Env env, Napi::Function /*unused*/, std::shared_ptr<Core> *con
       if (bytes != 0) core.Uncharge(bytes);
     }
   } uncharge{core, item->charged};
-  item->Run(env);
+  // Stopping (worker.terminate(), process exit): drop it; its napi_refs go with the env.
+  if (!CanRunJs(env)) return;
+  try {
+    item->Run(env);
+  } catch (const Napi::Error &e) {
+    // A JS callback threw (or a call failed): an uncaught exception, as it would be for any
+    // callback from the event loop. (Left pending, Node 20 would only print DEP0168 for it.)
+    if (CanRunJsAfterError(env)) napi_fatal_exception(env, e.Value());
+  }
 }
 
 std::shared_ptr<Core> Core::Create(Napi::Env env) {
