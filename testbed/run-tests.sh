@@ -32,6 +32,8 @@ step_header_check() { ./testbed/check-header.sh; }
 # The C++ example host: built against the shared and the static library, run against the
 # servers, and once under valgrind (no leak, no invalid access).
 step_cpp_example() { ./testbed/cpp-example.sh; }
+# The Node.js addon (bindings/node/): npm ci, built against the library, node --test under the servers.
+step_node_addon() { ./testbed/node-addon.sh; }
 # Servers up (private namespace), test bed self-check, then the tests.
 step_test() {
   tb_with_servers bash -c './testbed/check.sh && cargo test --offline "$@"' run-tests \
@@ -52,6 +54,7 @@ STEPS=(
   build:fatal
   header_check:keep
   cpp_example:keep
+  node_addon:keep
   test:keep
 )
 # ================================================================
