@@ -50,7 +50,7 @@ pub use reactor::ReactorConfig;
 pub use request::HttpRequest;
 pub use response::{HttpResponse, PerformanceTiming, ResponseCode, ResponseResult};
 pub use runtime::scheduler::configure;
-pub use runtime::ResponseFuture;
+pub use runtime::{ResponseFuture, Runtime};
 
 /// Creates a request task (`http.createHttp()`).
 pub fn create_http() -> HttpRequest {

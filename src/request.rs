@@ -8,7 +8,7 @@ use crate::options::HttpRequestOptions;
 use crate::response::HttpResponse;
 use crate::runtime::consumer::{into_response, Consumer};
 use crate::runtime::parked::{self, ParkedSender};
-use crate::runtime::{dispatcher, scheduler, ResponseFuture};
+use crate::runtime::{ResponseFuture, Runtime};
 use crate::task::RequestCore;
 use crate::transfer::collector::DoneGuard;
 use crate::transfer::{Finished, Msg, Sink, TransferShared};
@@ -25,6 +25,8 @@ static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
 /// callbacks still run); nothing leaks.
 pub struct HttpRequest {
     core: Arc<RequestCore>,
+    /// Where its transfers run (an error when the default runtime could not start).
+    runtime: Result<Runtime, HttpError>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -40,9 +42,14 @@ impl Default for HttpRequest {
 }
 
 impl HttpRequest {
-    /// A new request task (same as `create_http()`).
+    /// A new request task on the process-wide default runtime (same as `create_http()`).
     pub fn new() -> Self {
-        HttpRequest { core: Arc::new(RequestCore::new()) }
+        HttpRequest::on_runtime(Runtime::global())
+    }
+
+    /// A new request task on `runtime` (see [`Runtime::create_http`]).
+    pub(crate) fn on_runtime(runtime: Result<Runtime, HttpError>) -> Self {
+        HttpRequest { core: Arc::new(RequestCore::new()), runtime }
     }
 
     /// Sends a request and blocks until the whole response has arrived. Listeners run on this
@@ -75,7 +82,9 @@ impl HttpRequest {
         if let Some(shared) = self.run_with_callback(url, options, false, move |r| {
             completer.complete(r.map(|fin| into_response(fin, expect, started)))
         }) {
-            fut.set_transfer(shared);
+            if let Ok(runtime) = &self.runtime {
+                fut.set_transfer(runtime.clone(), shared);
+            }
         }
         fut
     }
@@ -102,7 +111,9 @@ impl HttpRequest {
         if let Some(shared) =
             self.run_with_callback(url, options, true, move |r| completer.complete(r.map(|fin| fin.status)))
         {
-            fut.set_transfer(shared);
+            if let Ok(runtime) = &self.runtime {
+                fut.set_transfer(runtime.clone(), shared);
+            }
         }
         fut
     }
@@ -112,7 +123,9 @@ impl HttpRequest {
     /// fail with 2300999. Calling it again does nothing. Safe from inside a listener.
     pub fn destroy(&self) {
         if self.core.mark_destroyed() {
-            scheduler::cancel_owner(self.core.id);
+            if let Ok(runtime) = &self.runtime {
+                runtime.cancel_owner(self.core.id);
+            }
             self.core.listeners.clear();
         }
     }
@@ -166,7 +179,7 @@ impl HttpRequest {
             })
         };
         let mut consumer = None;
-        self.start(url, options, stream, |c| {
+        self.start(url, options, stream, |c, _| {
             consumer = Some(c);
             Ok(sink)
         })?;
@@ -191,21 +204,25 @@ impl HttpRequest {
     ) -> Option<Arc<TransferShared>> {
         let done = Arc::new(parking_lot::Mutex::new(Some(done)));
         let on_done = done.clone();
-        let started = self.start(url, options, stream, move |consumer| {
-            dispatcher::sink(
+        let started = self.start(url, options, stream, |consumer, runtime| {
+            Ok(runtime.inner().dispatcher().sink(
                 consumer,
                 Box::new(move |r| {
                     if let Some(f) = on_done.lock().take() {
                         f(r)
                     }
                 }),
-            )
+            ))
         });
         match started {
             Ok(shared) => Some(shared),
             Err(e) => {
                 if let Some(f) = done.lock().take() {
-                    dispatcher::call_later(move || f(Err(e)));
+                    match &self.runtime {
+                        Ok(runtime) => runtime.inner().dispatcher().call_later(move || f(Err(e))),
+                        // no runtime, no dispatcher: report here
+                        Err(_) => f(Err(e)),
+                    }
                 }
                 None
             }
@@ -221,10 +238,14 @@ impl HttpRequest {
         url: &str,
         options: Option<HttpRequestOptions>,
         stream: bool,
-        sink_for: impl FnOnce(Consumer) -> Result<Sink, HttpError>,
+        sink_for: impl FnOnce(Consumer, &Runtime) -> Result<Sink, HttpError>,
     ) -> Result<Arc<TransferShared>, HttpError> {
         if self.core.is_destroyed() {
             return Err(HttpError::new(INTERNAL_ERROR, "Unknown error: the HttpRequest was destroyed"));
+        }
+        let runtime = self.runtime.as_ref().map_err(Clone::clone)?;
+        if runtime.is_shut_down() {
+            return Err(HttpError::new(INTERNAL_ERROR, "Unknown error: the runtime has been shut down"));
         }
         let (plan, hop) = crate::plan::plan(url, options.unwrap_or_default(), stream)?;
         let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
@@ -233,13 +254,15 @@ impl HttpRequest {
             Decision::Answered(msgs) => (Some(msgs), Vec::new(), None),
             Decision::Network { validators, watch } => (None, validators, watch),
         };
-        let sink = sink_for(Consumer::new(shared.clone(), stream, watch))?;
+        let sink = sink_for(Consumer::new(runtime.clone(), shared.clone(), stream, watch), runtime)?;
         if let Some(msgs) = answer {
             msgs.into_iter().for_each(|m| sink(m));
             return Ok(shared);
         }
-        let prepared = crate::transfer::config::build(&plan, hop, shared.clone(), DoneGuard::new(sink), &validators)?;
-        scheduler::submit(prepared)?;
+        let pool = runtime.inner().handles();
+        let prepared =
+            crate::transfer::config::build(&plan, hop, shared.clone(), DoneGuard::new(sink), &validators, pool)?;
+        runtime.submit(prepared)?;
         Ok(shared)
     }
 }

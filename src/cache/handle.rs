@@ -201,14 +201,22 @@ where
         move || {
             if let Some((work, done)) = job.lock().take() {
                 let result = work();
-                crate::runtime::dispatcher::call_later(move || done(result));
+                later(move || done(result));
             }
         }
     };
     if std::thread::Builder::new().name("ohos-http-cache".into()).spawn(run).is_err() {
         if let Some((work, done)) = job.lock().take() {
             let result = work();
-            crate::runtime::dispatcher::call_later(move || done(result));
+            later(move || done(result));
         }
+    }
+}
+
+/// Runs `f` on the default runtime's dispatcher thread (here when there is none).
+fn later(f: impl FnOnce() + Send + 'static) {
+    match crate::runtime::Runtime::global() {
+        Ok(runtime) => runtime.inner().dispatcher().call_later(f),
+        Err(_) => f(),
     }
 }

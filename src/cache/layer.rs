@@ -268,8 +268,6 @@ fn answer(sink: &mut dyn FnMut(Msg), shared: &TransferShared, req: &RequestInfo,
         from_cache: true,
         final_recv: None,
         final_send: None,
-        #[cfg(feature = "metrics")]
-        handed_over: None,
     }))));
 }
 

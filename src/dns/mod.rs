@@ -31,8 +31,6 @@ mod query;
 
 use crate::error::HttpError;
 use crate::options::HttpRequestOptions;
-use crate::plan::ProxyPlan;
-use crate::target::Target;
 use crate::transfer::Collector;
 use curl::easy::Easy2;
 use hickory_proto::rr::Name;
@@ -73,8 +71,19 @@ pub(crate) struct Lookup {
     for_proxy: bool,
 }
 
-/// Decides how the hop to `target` (through `proxy`) resolves its host.
-pub(crate) fn plan(opts: &HttpRequestOptions, target: &Target, proxy: &ProxyPlan) -> DnsPlan {
+/// The name a hop connects to: its target's host, or its proxy's (`for_proxy`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Endpoint<'a> {
+    /// Host name or IP literal (no brackets).
+    pub host: &'a str,
+    /// Port.
+    pub port: u16,
+    /// The proxy's, not the target's.
+    pub for_proxy: bool,
+}
+
+/// Decides how a hop resolves the name it connects to.
+pub(crate) fn plan(opts: &HttpRequestOptions, endpoint: Endpoint<'_>) -> DnsPlan {
     if opts.dns_over_https.is_some() {
         return DnsPlan::Doh;
     }
@@ -82,10 +91,7 @@ pub(crate) fn plan(opts: &HttpRequestOptions, target: &Target, proxy: &ProxyPlan
     if servers.is_empty() {
         return DnsPlan::Curl;
     }
-    let (host, port, for_proxy) = match proxy.proxy() {
-        Some(proxy) => (proxy.host.clone(), proxy.port, true),
-        None => (target.host().to_string(), target.port(), false),
-    };
+    let Endpoint { host, port, for_proxy } = endpoint;
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host.is_empty() || host.parse::<IpAddr>().is_ok() || host == "localhost" || host.ends_with(".localhost") {
         return DnsPlan::Curl;
@@ -153,16 +159,13 @@ impl Lookup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::{HttpProxy, UsingProxy};
 
     fn with_servers(servers: &[&str]) -> HttpRequestOptions {
         HttpRequestOptions { dns_servers: Some(servers.iter().map(|s| s.to_string()).collect()), ..Default::default() }
     }
 
-    fn plan(url: &str, o: &HttpRequestOptions) -> DnsPlan {
-        let target = Target::parse(url).unwrap();
-        let proxy = crate::plan::proxy_plan(o, &target).unwrap();
-        super::plan(o, &target, &proxy)
+    fn at(host: &str, port: u16) -> Endpoint<'_> {
+        Endpoint { host, port, for_proxy: false }
     }
 
     fn lookup_of(p: DnsPlan) -> Lookup {
@@ -175,24 +178,19 @@ mod tests {
     #[test]
     fn plans() {
         let o = with_servers(&["bad", "127.0.0.1:15353"]);
-        let l = lookup_of(plan("http://Test.Example:18080/get", &o));
-        assert_eq!((l.host.as_str(), l.port), ("test.example", 18080));
+        let l = lookup_of(plan(&o, at("Test.Example.", 18080)));
+        assert_eq!((l.host.as_str(), l.port, l.for_proxy), ("test.example", 18080, false));
         assert_eq!(l.servers, vec!["127.0.0.1:15353".parse::<SocketAddr>().unwrap()]);
-        assert_eq!(lookup_of(plan("https://test.example/", &o)).port, 443);
-        assert_eq!(lookup_of(plan("test.example/x", &o)).port, 80);
-        for url in ["http://127.0.0.1:1/", "http://[::1]:1/", "http://localhost:1/", "http://a.localhost/"] {
-            assert_eq!(plan(url, &o), DnsPlan::Curl, "{url}");
+        for host in ["127.0.0.1", "::1", "localhost", "a.localhost", ""] {
+            assert_eq!(plan(&o, at(host, 1)), DnsPlan::Curl, "{host}");
         }
-        assert_eq!(plan("http://test.example/", &HttpRequestOptions::default()), DnsPlan::Curl);
+        assert_eq!(plan(&HttpRequestOptions::default(), at("test.example", 80)), DnsPlan::Curl);
         let doh = HttpRequestOptions { dns_over_https: Some("https://127.0.0.1/dns-query".into()), ..o.clone() };
-        assert_eq!(plan("http://test.example/", &doh), DnsPlan::Doh);
-        // an explicit proxy: its host is the one looked up
-        let proxy = HttpProxy { host: "proxy.test.example".into(), port: 3128, exclusion_list: vec![] };
-        let via = HttpRequestOptions { using_proxy: Some(UsingProxy::Proxy(proxy)), ..o.clone() };
-        let l = lookup_of(plan("http://test.example/", &via));
-        assert_eq!((l.host.as_str(), l.port, l.for_proxy), ("proxy.test.example", 3128, true));
+        assert_eq!(plan(&doh, at("test.example", 80)), DnsPlan::Doh);
+        let proxy = Endpoint { host: "proxy.test.example", port: 3128, for_proxy: true };
+        assert!(lookup_of(plan(&o, proxy)).for_proxy);
         // a short connectTimeout shortens the wait per server
         let quick = HttpRequestOptions { connect_timeout: Some(300), ..o };
-        assert_eq!(lookup_of(plan("http://test.example/", &quick)).per_server, Duration::from_millis(300));
+        assert_eq!(lookup_of(plan(&quick, at("test.example", 80))).per_server, Duration::from_millis(300));
     }
 }

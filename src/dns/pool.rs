@@ -1,11 +1,11 @@
-//! A small, bounded pool of threads for blocking DNS work of callback and async requests, so
-//! that neither the caller nor the reactor ever waits for a DNS server. Workers are started on
-//! demand (at most [`MAX_WORKERS`]) and then live for the process, blocked on a channel while
-//! idle; when every worker is busy, jobs wait in FIFO order.
+//! A small, bounded pool of threads for blocking DNS work, so that neither the caller nor the
+//! reactor ever waits for a DNS server. Each runtime has one; workers are started on demand
+//! (at most [`MAX_WORKERS`]), and are joined when the runtime shuts down.
 use crossbeam_channel::{unbounded, Receiver, Sender};
-use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::thread::{JoinHandle, ThreadId};
 
 /// Most resolver threads at once.
 pub(crate) const MAX_WORKERS: usize = 4;
@@ -19,54 +19,84 @@ struct Counts {
     queued: usize,
 }
 
-struct Pool {
-    tx: Sender<Job>,
+struct Queue {
     rx: Receiver<Job>,
     counts: Mutex<Counts>,
 }
 
-static POOL: Lazy<Pool> = Lazy::new(|| {
-    let (tx, rx) = unbounded();
-    Pool { tx, rx, counts: Mutex::new(Counts::default()) }
-});
+/// The resolver threads of one runtime.
+pub(crate) struct ResolverPool {
+    tx: Mutex<Option<Sender<Job>>>,
+    queue: Arc<Queue>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
 
-/// Runs `job` on a resolver thread. If no thread can be started at all, runs it here.
-pub(crate) fn spawn(job: impl FnOnce() + Send + 'static) {
-    let pool = &*POOL;
-    let start_worker = {
-        let mut c = pool.counts.lock();
-        c.queued += 1;
-        let start = c.queued > c.idle && c.workers < MAX_WORKERS;
-        if start {
-            c.workers += 1;
+impl Default for ResolverPool {
+    fn default() -> Self {
+        let (tx, rx) = unbounded();
+        ResolverPool {
+            tx: Mutex::new(Some(tx)),
+            queue: Arc::new(Queue { rx, counts: Mutex::new(Counts::default()) }),
+            threads: Mutex::new(Vec::new()),
         }
-        start
-    };
-    // The pool holds a receiver, so the channel is never disconnected.
-    let _ = pool.tx.send(Box::new(job));
-    if start_worker {
-        let started = std::thread::Builder::new().name("ohos-http-dns".into()).spawn(|| worker(&POOL));
-        if started.is_err() {
-            let mut c = pool.counts.lock();
-            c.workers -= 1;
-            if c.workers == 0 {
-                drop(c);
-                // No thread at all: do the work here rather than never.
-                while let Ok(job) = pool.rx.try_recv() {
-                    pool.counts.lock().queued -= 1;
-                    run(job);
+    }
+}
+
+impl ResolverPool {
+    /// Runs `job` on a resolver thread. If no thread can be started at all (or the pool is shut
+    /// down), runs it here.
+    pub(crate) fn spawn(&self, job: impl FnOnce() + Send + 'static) {
+        let Some(tx) = self.tx.lock().clone() else { return job() };
+        let start_worker = {
+            let mut c = self.queue.counts.lock();
+            c.queued += 1;
+            let start = c.queued > c.idle && c.workers < MAX_WORKERS;
+            if start {
+                c.workers += 1;
+            }
+            start
+        };
+        // The pool holds a receiver, so the channel is never disconnected while it runs.
+        let _ = tx.send(Box::new(job));
+        if start_worker {
+            let queue = self.queue.clone();
+            match std::thread::Builder::new().name("ohos-http-dns".into()).spawn(move || worker(&queue)) {
+                Ok(handle) => self.threads.lock().push(handle),
+                Err(_) => {
+                    let mut c = self.queue.counts.lock();
+                    c.workers -= 1;
+                    if c.workers == 0 {
+                        drop(c);
+                        // No thread at all: do the work here rather than never.
+                        while let Ok(job) = self.queue.rx.try_recv() {
+                            self.queue.counts.lock().queued -= 1;
+                            run(job);
+                        }
+                    }
                 }
+            }
+        }
+    }
+
+    /// Stops taking jobs and joins the workers once their queue is empty (a worker running
+    /// on this very thread is left to finish by itself).
+    pub(crate) fn shutdown(&self, current: ThreadId) {
+        self.tx.lock().take();
+        let threads = std::mem::take(&mut *self.threads.lock());
+        for t in threads {
+            if t.thread().id() != current {
+                let _ = t.join();
             }
         }
     }
 }
 
-fn worker(pool: &'static Pool) {
+fn worker(queue: &Queue) {
     loop {
-        pool.counts.lock().idle += 1;
-        let Ok(job) = pool.rx.recv() else { return };
+        queue.counts.lock().idle += 1;
+        let Ok(job) = queue.rx.recv() else { return };
         {
-            let mut c = pool.counts.lock();
+            let mut c = queue.counts.lock();
             c.idle -= 1;
             c.queued -= 1;
         }
@@ -83,18 +113,18 @@ fn run(job: Job) {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
     use std::time::{Duration, Instant};
 
     #[test]
-    fn runs_jobs_concurrently_up_to_the_bound() {
+    fn runs_jobs_concurrently_up_to_the_bound_and_joins() {
+        let pool = ResolverPool::default();
         let running = Arc::new(AtomicUsize::new(0));
         let peak = Arc::new(AtomicUsize::new(0));
         let (done_tx, done_rx) = crossbeam_channel::unbounded();
         let started = Instant::now();
         for _ in 0..8 {
             let (running, peak, done_tx) = (running.clone(), peak.clone(), done_tx.clone());
-            spawn(move || {
+            pool.spawn(move || {
                 let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                 peak.fetch_max(now, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(100));
@@ -109,9 +139,18 @@ mod tests {
         assert!(peak > 1 && peak <= MAX_WORKERS, "peak {peak}");
         // 8 jobs of 100 ms on 4 threads: about 200 ms, never 800
         assert!(started.elapsed() < Duration::from_millis(700), "{:?}", started.elapsed());
-        spawn(|| panic!("a panicking job"));
+        pool.spawn(|| panic!("a panicking job"));
         let (tx, rx) = crossbeam_channel::bounded(1);
-        spawn(move || tx.send(()).unwrap());
+        pool.spawn(move || tx.send(()).unwrap());
         rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        pool.shutdown(std::thread::current().id());
+        assert!(pool.threads.lock().is_empty());
+        // after shutdown a job runs on the caller's thread
+        let ran = Arc::new(AtomicUsize::new(0));
+        let r = ran.clone();
+        pool.spawn(move || {
+            r.fetch_add(1, Ordering::SeqCst);
+        });
+        assert_eq!(ran.load(Ordering::SeqCst), 1);
     }
 }

@@ -1,7 +1,7 @@
 //! The response cache (`HttpResponseCache`): create, flush, delete (blocking and with a
 //! completion callback), its directory, and what it holds.
-use super::boundary::{guard, guard_err, null, status_of, str_arg, write_out};
-use super::error::ohos_http_error_t;
+use super::boundary::{guard, null, status_of, str_arg, write_out};
+use super::error::{guard_err, ohos_http_error_t};
 use super::userdata::{ohos_http_free_fn, UserData};
 use crate::cache::{create_http_response_cache, set_cache_directory, HttpResponseCache};
 use crate::error::HttpError;

@@ -1,12 +1,14 @@
 //! Error codes and error objects: `ohos_http_error_message(code)` (a static string) and the
 //! `ohos_http_error_t` a failed call hands back through its `out_error` parameter (no
 //! thread-local "last error": errors are born on the reactor, not on the caller's thread).
-use super::boundary::{guard, NulText};
+use super::boundary::{guard, panicked, status_of, FfiResult};
+use super::text::NulText;
 use crate::error::{message_for, HttpError, INTERNAL_ERROR};
 use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Status codes (the `int32_t` every call returns). Only the common ones are named here:
 /// every `2300000 + CURLcode` is possible (`OHOS_HTTP_CURL_BASE + CURLE_…`).
@@ -59,6 +61,33 @@ impl ohos_http_error_t {
     pub(crate) fn into_raw(e: &HttpError) -> *mut ohos_http_error_t {
         Box::into_raw(Box::new(ohos_http_error_t { code: e.code(), message: NulText::new(e.message()) }))
     }
+}
+
+/// Like `guard`, and also hands the error's detail to the caller through `out_error` (when it
+/// is not NULL): `*out_error` is set to NULL first, and to a new error object on failure.
+///
+/// # Safety
+/// `out_error` is NULL or valid for a write of one pointer.
+pub(crate) unsafe fn guard_err(
+    what: &str,
+    out_error: *mut *mut ohos_http_error_t,
+    f: impl FnOnce() -> FfiResult,
+) -> i32 {
+    if !out_error.is_null() {
+        // SAFETY: the caller passes NULL or a writable pointer slot.
+        unsafe { *out_error = std::ptr::null_mut() };
+    }
+    let err = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => return 0,
+        Ok(Err(e)) => e,
+        Err(payload) => panicked(what, &payload),
+    };
+    let status = status_of(&err);
+    if !out_error.is_null() {
+        // SAFETY: as above.
+        unsafe { *out_error = ohos_http_error_t::into_raw(&err) };
+    }
+    status
 }
 
 /// Interned messages, so `ohos_http_error_message` can return a pointer that is valid for the
@@ -131,5 +160,35 @@ pub unsafe extern "C" fn ohos_http_error_free(error: *mut ohos_http_error_t) {
     if !error.is_null() {
         // SAFETY: allocated by `into_raw`, freed once by the caller's contract.
         let _ = std::panic::catch_unwind(|| drop(unsafe { Box::from_raw(error) }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_2300999_with_detail() {
+        let mut err: *mut ohos_http_error_t = std::ptr::null_mut();
+        // SAFETY: a valid out slot.
+        let status = unsafe { guard_err("ohos_http_test", &mut err, || panic!("boom")) };
+        assert_eq!(status, 2_300_999);
+        assert!(!err.is_null());
+        let (mut p, mut n) = (std::ptr::null(), 0usize);
+        // SAFETY: a live error object and valid out slots.
+        unsafe {
+            assert_eq!(ohos_http_error_detail(err, &mut p, &mut n), 0);
+            let text = CStr::from_ptr(p).to_str().unwrap();
+            assert!(text.contains("ohos_http_test") && text.contains("boom"), "{text}");
+            ohos_http_error_free(err);
+        }
+    }
+
+    #[test]
+    fn success_leaves_no_error() {
+        let mut err: *mut ohos_http_error_t = std::ptr::NonNull::dangling().as_ptr();
+        // SAFETY: a valid out slot; it is reset to NULL on success.
+        assert_eq!(unsafe { guard_err("t", &mut err, || Ok(())) }, 0);
+        assert!(err.is_null());
     }
 }

@@ -1,8 +1,9 @@
 //! `ohos_http_on` / `ohos_http_once` / `ohos_http_off` for the six event types; each event is
 //! handed to the listener as an `ohos_http_event_t` (bytes as pointer + length, headers as
 //! JSON text, progress as two `uint64_t`).
-use super::boundary::{guard, write_opt, FfiResult, NulText};
+use super::boundary::{guard, write_opt, FfiResult};
 use super::handle::{acquire, ohos_http_request_t};
+use super::text::NulText;
 use super::userdata::{ohos_http_free_fn, UserData};
 use crate::error::HttpError;
 use crate::events::{Event, EventType, ListenerId};

@@ -33,6 +33,7 @@ mod policy;
 mod request;
 mod response;
 mod runtime;
+mod text;
 mod userdata;
 
 pub use cache::*;

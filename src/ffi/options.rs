@@ -1,8 +1,8 @@
 //! Options: camelCase JSON text (what a JS bridge already holds), parsed and validated on the
 //! caller's thread; and `ohos_http_options_t`, a parsed set that can also carry raw bytes
 //! (`extraData` as an ArrayBuffer), which JSON cannot express.
-use super::boundary::{bytes_arg, guard, guard_err, null, opt_str_arg, write_opt, write_out, FfiResult};
-use super::error::ohos_http_error_t;
+use super::boundary::{bytes_arg, guard, null, opt_str_arg, write_opt, write_out, FfiResult};
+use super::error::{guard_err, ohos_http_error_t};
 use crate::error::HttpError;
 use crate::options::{ExtraData, HttpRequestOptions};
 use std::ffi::c_char;

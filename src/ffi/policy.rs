@@ -1,7 +1,7 @@
 //! The process-wide network policy: set from JSON (OpenHarmony's `network_config.json` form)
 //! or a file, simple setters for the common switches, read back as JSON, reset.
-use super::boundary::{guard, guard_err, str_arg};
-use super::error::ohos_http_error_t;
+use super::boundary::{guard, str_arg};
+use super::error::{guard_err, ohos_http_error_t};
 use crate::policy::{
     load_network_policy_json, network_policy, reset_network_policy, set_network_policy, NetworkPolicy,
 };

@@ -1,7 +1,7 @@
 //! The request calls: whole-body and stream requests, blocking or with a completion callback,
 //! with options as JSON text or as a parsed `ohos_http_options_t` (which can carry bytes).
-use super::boundary::{guard_err, str_arg, write_opt, FfiResult};
-use super::error::ohos_http_error_t;
+use super::boundary::{str_arg, write_opt, FfiResult};
+use super::error::{guard_err, ohos_http_error_t};
 use super::handle::{acquire, ohos_http_request_t};
 use super::options::{from_handle, ohos_http_options_t, parse_json};
 use super::response::ohos_http_response_t;

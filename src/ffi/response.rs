@@ -1,7 +1,8 @@
 //! `ohos_http_response_t` and its accessors. Everything is converted once when the response is
 //! handed over, so accessors only hand out pointers into it (valid until
 //! `ohos_http_response_free`).
-use super::boundary::{guard, null, write_out, FfiResult, NulText};
+use super::boundary::{guard, null, write_out, FfiResult};
+use super::text::NulText;
 use crate::response::{HttpResponse, ResponseResult};
 use serde_json::{json, Value};
 use std::ffi::c_char;

@@ -19,7 +19,7 @@ pub(crate) use proxy::{plan as proxy_plan, ProxyPlan};
 pub(crate) use redirect::{header_kept, Chain, HopTimes};
 pub(crate) use security::SecurityContext;
 
-use crate::dns::DnsPlan;
+use crate::dns::{DnsPlan, Endpoint};
 use crate::error::HttpError;
 use crate::options::HttpRequestOptions;
 use crate::policy::NetworkPolicy;
@@ -95,7 +95,11 @@ impl RequestPlan {
         if let (Some(p), Some(spec)) = (&self.policy, proxy.proxy()) {
             p.check_host(&spec.host, "the proxy")?;
         }
-        let dns = crate::dns::plan(&self.options, &target, &proxy);
+        let endpoint = match proxy.proxy() {
+            Some(p) => Endpoint { host: &p.host, port: p.port, for_proxy: true },
+            None => Endpoint { host: target.host(), port: target.port(), for_proxy: false },
+        };
+        let dns = crate::dns::plan(&self.options, endpoint);
         Ok(HopPlan { target, pins, proxy, dns })
     }
 
@@ -144,6 +148,24 @@ mod tests {
         assert_eq!(super::plan("ftp://h/", HttpRequestOptions::default(), false).unwrap_err().code(), 2_300_001);
         let bad = HttpRequestOptions { priority: Some(0), ..Default::default() };
         assert_eq!(super::plan("ftp://h/", bad, false).unwrap_err().code(), 401, "options are checked first");
+    }
+
+    #[test]
+    fn the_name_a_hop_resolves_is_its_proxys_when_it_has_one() {
+        let lookup = |o: HttpRequestOptions| match super::plan("http://test.example:18080/x", o, false).unwrap().1.dns {
+            DnsPlan::Pin(l) | DnsPlan::CurlServers(_, l) => format!("{l:?}"),
+            other => format!("{other:?}"),
+        };
+        let servers = Some(vec!["127.0.0.1:15353".to_string()]);
+        let direct = lookup(HttpRequestOptions { dns_servers: servers.clone(), ..Default::default() });
+        assert!(direct.contains("\"test.example\"") && direct.contains("18080"), "{direct}");
+        let proxy = crate::options::HttpProxy { host: "proxy.test.example".into(), port: 3128, exclusion_list: vec![] };
+        let via = lookup(HttpRequestOptions {
+            dns_servers: servers,
+            using_proxy: Some(crate::options::UsingProxy::Proxy(proxy)),
+            ..Default::default()
+        });
+        assert!(via.contains("proxy.test.example") && via.contains("3128") && via.contains("for_proxy: true"), "{via}");
     }
 
     #[test]

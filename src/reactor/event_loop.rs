@@ -2,15 +2,18 @@
 //! completions -> poll (woken by `curl_multi_wakeup`). With nothing to do it blocks on the
 //! command channel.
 use super::command::Command;
+use super::metrics;
 use super::queue::AdmissionQueue;
 use super::ReactorConfig;
-use crate::error::HttpError;
+use crate::error::{HttpError, CANCELLED};
 use crate::transfer::completion::{cancelled, completed_hop, timed_out};
 use crate::transfer::config::Prepared;
+use crate::transfer::pool::HandlePool;
 use crate::transfer::Collector;
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use curl::multi::{Easy2Handle, Multi, MultiWaker};
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::Arc;
@@ -27,15 +30,19 @@ struct Loop {
     rx: Receiver<Command>,
     polling: Arc<AtomicBool>,
     max_active: usize,
-    /// Submit times of queued transfers (feature `metrics`, while recording).
-    #[cfg(feature = "metrics")]
-    stamps: HashMap<u64, std::time::Instant>,
+    /// Where finished handles go.
+    handles: Arc<HandlePool>,
 }
 
-/// Runs the reactor on this thread until every command sender is gone.
-pub(super) fn run(rx: Receiver<Command>, polling: Arc<AtomicBool>, ready: Sender<Result<MultiWaker, HttpError>>) {
+/// Runs the reactor on this thread until it is shut down (or every command sender is gone).
+pub(super) fn run(
+    mut state: ReactorConfig,
+    rx: Receiver<Command>,
+    polling: Arc<AtomicBool>,
+    handles: Arc<HandlePool>,
+    ready: Sender<Result<MultiWaker, HttpError>>,
+) {
     let mut multi = Multi::new();
-    let mut state = ReactorConfig::default();
     if let Err(e) = apply_limits(&mut multi, &state) {
         let _ = ready.send(Err(HttpError::internal(format!("cannot configure the multi handle: {e}"))));
         return;
@@ -48,8 +55,7 @@ pub(super) fn run(rx: Receiver<Command>, polling: Arc<AtomicBool>, ready: Sender
         rx,
         polling,
         max_active: state.max_active_transfers,
-        #[cfg(feature = "metrics")]
-        stamps: HashMap::new(),
+        handles,
     };
     // A bug in the loop itself must not leave callers waiting: unwinding drops every handle,
     // and each Collector's drop sends its consumer an internal error.
@@ -74,13 +80,21 @@ impl Loop {
                 // Idle: block on the channel (no poll, no timer, no CPU). Its short spin before
                 // parking catches the next request of a caller that sends one at a time.
                 match self.rx.recv() {
-                    Ok(cmd) => self.handle(cmd, config),
+                    Ok(cmd) => {
+                        if self.handle(cmd, config).is_break() {
+                            return;
+                        }
+                    }
                     Err(_) => return,
                 }
             }
             loop {
                 match self.rx.try_recv() {
-                    Ok(cmd) => self.handle(cmd, config),
+                    Ok(cmd) => {
+                        if self.handle(cmd, config).is_break() {
+                            return;
+                        }
+                    }
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Disconnected) => return,
                 }
@@ -88,16 +102,12 @@ impl Loop {
             self.admit();
             let mut next_idle_deadline = None;
             if !self.active.is_empty() {
-                #[cfg(feature = "metrics")]
-                let round = super::metrics::stamp();
+                let round = metrics::perform_started();
                 if let Err(e) = self.multi.perform() {
-                    self.fail_all(&format!("curl_multi_perform failed: {e}"));
+                    self.fail_all(|| HttpError::internal(format!("curl_multi_perform failed: {e}")));
                     continue;
                 }
-                #[cfg(feature = "metrics")]
-                if let Some(at) = round {
-                    super::metrics::record_perform(at);
-                }
+                metrics::perform_done(round);
                 self.collect_done();
                 next_idle_deadline = self.expire_idle();
                 if !self.queue.is_empty() && self.active.len() < self.max_active {
@@ -123,24 +133,21 @@ impl Loop {
             fence(Ordering::SeqCst);
             if self.rx.is_empty() {
                 if let Err(e) = self.multi.poll(&mut [], timeout) {
-                    self.fail_all(&format!("curl_multi_poll failed: {e}"));
+                    self.fail_all(|| HttpError::internal(format!("curl_multi_poll failed: {e}")));
                 }
             }
             self.polling.store(false, Ordering::SeqCst);
         }
     }
 
-    fn handle(&mut self, cmd: Command, config: &mut ReactorConfig) {
+    /// Acts on one command; `Break` once the reactor must stop.
+    fn handle(&mut self, cmd: Command, config: &mut ReactorConfig) -> ControlFlow<()> {
         match cmd {
-            Command::Add(prepared, _stamp) => {
+            Command::Add(prepared) => {
                 // Cancelled on the way here (a dropped future, destroy()): it never starts.
                 if prepared.easy.get_ref().shared.is_cancelled() {
                     cancelled(prepared.easy);
                 } else {
-                    #[cfg(feature = "metrics")]
-                    if let Some(at) = _stamp.at {
-                        self.stamps.insert(prepared.easy.get_ref().shared.id, at);
-                    }
                     self.queue.push(prepared);
                 }
             }
@@ -162,7 +169,17 @@ impl Loop {
                 }
                 let _ = reply.send(applied);
             }
+            Command::Shutdown => {
+                let stopped = || HttpError::new(CANCELLED, "Request aborted: the runtime was shut down");
+                self.fail_all(stopped);
+                for prepared in self.queue.take_where(|_| true) {
+                    let mut easy = prepared.easy;
+                    easy.get_mut().fail(stopped());
+                }
+                return ControlFlow::Break(());
+            }
         }
+        ControlFlow::Continue(())
     }
 
     /// Removes matching transfers (running or waiting) at once and completes them as cancelled.
@@ -176,8 +193,6 @@ impl Loop {
             }
         }
         for prepared in self.queue.take_where(|p| pred(p.easy.get_ref())) {
-            #[cfg(feature = "metrics")]
-            self.stamps.remove(&prepared.easy.get_ref().shared.id);
             cancelled(prepared.easy);
         }
     }
@@ -190,10 +205,7 @@ impl Loop {
             let id = easy.get_ref().shared.id;
             // On failure the easy handle is dropped and its Collector reports an error.
             let added = self.multi.add2(easy);
-            #[cfg(feature = "metrics")]
-            if let Some(at) = self.stamps.remove(&id) {
-                super::metrics::record(at);
-            }
+            metrics::added(id);
             let Ok(mut h) = added else { continue };
             if let Err(e) = h.set_token(id as usize) {
                 // without its token curl's completion could not be matched to it
@@ -232,13 +244,13 @@ impl Loop {
         next
     }
 
-    /// Fails every running transfer: the multi handle itself failed.
-    fn fail_all(&mut self, reason: &str) {
+    /// Fails every running transfer (the multi handle itself failed, or the runtime stops).
+    fn fail_all(&mut self, error: impl Fn() -> HttpError) {
         let ids: Vec<u64> = self.active.keys().copied().collect();
         for id in ids {
             if let Some(h) = self.active.remove(&id) {
                 if let Ok(mut easy) = self.multi.remove2(h) {
-                    easy.get_mut().fail(HttpError::internal(reason));
+                    easy.get_mut().fail(error());
                 }
             }
         }
@@ -258,7 +270,7 @@ impl Loop {
         for (id, result) in done {
             if let Some(h) = self.active.remove(&id) {
                 if let Ok(easy) = self.multi.remove2(h) {
-                    completed_hop(easy, result);
+                    completed_hop(easy, result, &self.handles);
                 }
             }
         }

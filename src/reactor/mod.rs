@@ -1,21 +1,22 @@
-//! The reactor: one process-wide thread that owns the curl multi handle and every running
-//! easy handle. Other threads talk to it only through `Command`s; it wakes them only through
-//! their transfers' sinks. Started on first use; idle means blocked (no CPU).
+//! The reactor: one thread per runtime that owns the curl multi handle and every running easy
+//! handle. Other threads talk to it only through `Command`s (the scheduler is the only one
+//! that sends them); it wakes them only through their transfers' sinks. Idle means blocked
+//! (no CPU).
 mod command;
 mod event_loop;
-#[cfg(feature = "metrics")]
-#[doc(hidden)]
 pub mod metrics;
 mod queue;
 
 pub(crate) use command::Command;
 
 use crate::error::HttpError;
+use crate::transfer::pool::HandlePool;
 use crossbeam_channel::{unbounded, Sender};
 use curl::multi::MultiWaker;
-use once_cell::sync::Lazy;
+use parking_lot::Mutex;
 use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::Arc;
+use std::thread::{JoinHandle, ThreadId};
 
 /// Pool and concurrency limits of the reactor (defaults as OpenHarmony's device build).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,42 +42,38 @@ impl Default for ReactorConfig {
     }
 }
 
-/// Handle to the reactor thread.
+/// Handle to one reactor thread (each runtime has one).
 pub(crate) struct Reactor {
     tx: Sender<Command>,
     waker: MultiWaker,
     /// True while the reactor is (about to be) blocked in `curl_multi_poll`.
     polling: Arc<AtomicBool>,
-}
-
-static REACTOR: Lazy<Result<Reactor, HttpError>> = Lazy::new(Reactor::start);
-
-/// The process-wide reactor, started on first use.
-pub(crate) fn reactor() -> Result<&'static Reactor, HttpError> {
-    REACTOR.as_ref().map_err(Clone::clone)
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Reactor {
-    fn start() -> Result<Reactor, HttpError> {
+    /// Starts a reactor thread with these limits; finished handles go back to `handles`.
+    pub(crate) fn start(config: ReactorConfig, handles: Arc<HandlePool>) -> Result<Reactor, HttpError> {
         curl::init();
         let (tx, rx) = unbounded();
         let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
         let polling = Arc::new(AtomicBool::new(false));
         let flag = polling.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("ohos-http-reactor".into())
-            .spawn(move || event_loop::run(rx, flag, ready_tx))
+            .spawn(move || event_loop::run(config, rx, flag, handles, ready_tx))
             .map_err(|e| HttpError::internal(format!("cannot start the reactor thread: {e}")))?;
         let waker = ready_rx.recv().map_err(|_| HttpError::internal("the reactor thread failed to start"))??;
-        Ok(Reactor { tx, waker, polling })
+        Ok(Reactor { tx, waker, polling, thread: Mutex::new(Some(thread)) })
     }
 
     /// Hands a configured transfer to the reactor; from then on its consumer is owed one
     /// `Done`. On an error it was not taken (and is disarmed again).
     pub(crate) fn submit(&self, mut prepared: Box<crate::transfer::config::Prepared>) -> Result<(), HttpError> {
         prepared.easy.get_mut().guard.arm();
-        self.send_or_return(Command::add(prepared)).map_err(|cmd| {
-            if let Command::Add(mut p, _) = cmd {
+        metrics::submitted(prepared.easy.get_ref().shared.id);
+        self.send_or_return(Command::Add(prepared)).map_err(|cmd| {
+            if let Command::Add(mut p) = cmd {
                 p.easy.get_mut().guard.disarm();
             }
             HttpError::internal("the reactor thread has stopped")
@@ -97,5 +94,16 @@ impl Reactor {
             let _ = self.waker.wakeup();
         }
         Ok(())
+    }
+
+    /// Fails every transfer it holds, stops the thread and joins it (unless `current` is the
+    /// reactor thread itself: it then ends once it sees the command).
+    pub(crate) fn shutdown(&self, current: ThreadId) {
+        let _ = self.send(Command::Shutdown);
+        if let Some(thread) = self.thread.lock().take() {
+            if thread.thread().id() != current {
+                let _ = thread.join();
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The consumer side of a transfer: runs listeners in order and turns the final message into
 //! the caller's result. Runs on the calling thread (blocking calls) or on the dispatcher
 //! thread (callback and async calls), never on the reactor.
-use super::scheduler;
+use super::Runtime;
 use crate::cache::layer::Watch;
 use crate::error::HttpError;
 use crate::events::Event;
@@ -15,6 +15,7 @@ use std::time::Instant;
 
 /// Consumes one transfer's messages.
 pub(crate) struct Consumer {
+    runtime: Runtime,
     shared: Arc<TransferShared>,
     stream: bool,
     /// A listener panicked: the transfer was cancelled and fails with this.
@@ -25,8 +26,8 @@ pub(crate) struct Consumer {
 
 impl Consumer {
     /// A consumer for the transfer behind `shared`, which the response cache may watch.
-    pub(crate) fn new(shared: Arc<TransferShared>, stream: bool, cache: Option<Box<Watch>>) -> Self {
-        Consumer { shared, stream, failure: None, cache }
+    pub(crate) fn new(runtime: Runtime, shared: Arc<TransferShared>, stream: bool, cache: Option<Box<Watch>>) -> Self {
+        Consumer { runtime, shared, stream, failure: None, cache }
     }
 
     /// Acts on one message; returns the outcome when the transfer is over.
@@ -49,14 +50,15 @@ impl Consumer {
                     self.shared.recycle(buf);
                 }
                 if self.shared.consumed(len) {
-                    scheduler::unpause(self.shared.id);
+                    self.runtime.unpause(self.shared.id);
                 }
             }
             Msg::RecvProgress(p) => self.emit(|l| l.emit(&Event::DataReceiveProgress(p))),
             Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
             Msg::Redirect(easy) => {
                 // the next hop is planned here, off the reactor, and submitted again
-                let next = crate::transfer::redirect::next(easy).and_then(scheduler::submit);
+                let next = crate::transfer::redirect::next(easy, self.runtime.inner().handles())
+                    .and_then(|p| self.runtime.submit(p));
                 if let Err(e) = next {
                     return Some(self.finish(Err(e)));
                 }
@@ -83,10 +85,7 @@ impl Consumer {
             Err(e) => return Err(self.failure.take().unwrap_or(e)),
             Ok(fin) => fin,
         };
-        #[cfg(feature = "metrics")]
-        if let Some(at) = fin.handed_over.take() {
-            crate::reactor::metrics::record_handback(at);
-        }
+        crate::reactor::metrics::picked_up(self.shared.id);
         if !fin.headers_sent && self.shared.core.listeners.wants_headers() {
             let map = fin.headers.map();
             self.emit(|l| l.emit_headers(map));
@@ -115,7 +114,7 @@ impl Consumer {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(&self.shared.core.listeners))) {
             let what = crate::panic_message(&payload);
             self.failure = Some(HttpError::internal(format!("a listener panicked: {what}")));
-            scheduler::cancel(&self.shared);
+            self.runtime.cancel(&self.shared);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `ResponseFuture`: the `Future` of `request_async` and `request_in_stream_async`. Works with
 //! any executor (no runtime dependency); dropping it before completion cancels the transfer.
+use super::Runtime;
 use crate::error::HttpError;
 use crate::transfer::TransferShared;
 use parking_lot::Mutex;
@@ -37,7 +38,7 @@ impl<T> Completer<T> {
 #[must_use = "futures do nothing useful unless awaited; dropping it cancels the request"]
 pub struct ResponseFuture<T> {
     slot: Arc<Mutex<Slot<T>>>,
-    transfer: Option<Arc<TransferShared>>,
+    transfer: Option<(Runtime, Arc<TransferShared>)>,
 }
 
 impl<T> ResponseFuture<T> {
@@ -48,8 +49,8 @@ impl<T> ResponseFuture<T> {
     }
 
     /// Remembers which transfer to cancel if the future is dropped early.
-    pub(crate) fn set_transfer(&mut self, transfer: Arc<TransferShared>) {
-        self.transfer = Some(transfer);
+    pub(crate) fn set_transfer(&mut self, runtime: Runtime, transfer: Arc<TransferShared>) {
+        self.transfer = Some((runtime, transfer));
     }
 }
 
@@ -73,10 +74,10 @@ impl<T> Future for ResponseFuture<T> {
 
 impl<T> Drop for ResponseFuture<T> {
     fn drop(&mut self) {
-        if let Some(transfer) = self.transfer.take() {
+        if let Some((runtime, transfer)) = self.transfer.take() {
             if !self.slot.lock().done {
                 // wherever it is (resolving, between hops, queued, running): it ends now
-                super::scheduler::cancel(&transfer);
+                runtime.cancel(&transfer);
             }
         }
     }

@@ -11,6 +11,7 @@
 //! KiB) then crosses to another core and back for every request. In alternated A/B runs (W2,
 //! 64 in flight) that variant used 5-10 µs more CPU per request and was slower with both the
 //! callback and the blocking API.
+use super::pool::HandlePool;
 use super::{Collector, Finished, Msg};
 use crate::error::{HttpError, CANCELLED};
 use crate::plan::HopTimes;
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 /// Resolves a finished hop (on the reactor): a redirect goes back to the consumer; anything
 /// else is the transfer's outcome, sent to its consumer after the handle went back to the pool.
-pub(crate) fn completed_hop(mut easy: Easy2<Collector>, result: Result<(), curl::Error>) {
+pub(crate) fn completed_hop(mut easy: Easy2<Collector>, result: Result<(), curl::Error>, pool: &HandlePool) {
     if result.is_ok() && easy.get_ref().guard.failure.is_none() && easy.get_ref().redirect().is_some() {
         let sink = easy.get_ref().guard.sink();
         sink(Msg::Redirect(Box::new(easy)));
@@ -29,12 +30,8 @@ pub(crate) fn completed_hop(mut easy: Easy2<Collector>, result: Result<(), curl:
     }
     let sink = easy.get_mut().guard.take_for_done();
     let outcome = outcome(&mut easy, result);
-    super::pool::recycle(easy);
-    #[cfg(feature = "metrics")]
-    let outcome = outcome.map(|mut fin| {
-        fin.handed_over = crate::reactor::metrics::stamp();
-        fin
-    });
+    crate::reactor::metrics::handed_over(easy.get_ref().shared.id);
+    pool.recycle(easy);
     sink(Msg::Done(Box::new(outcome)));
 }
 
@@ -114,8 +111,6 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
         from_cache: false,
         final_recv,
         final_send,
-        #[cfg(feature = "metrics")]
-        handed_over: None,
     })
 }
 

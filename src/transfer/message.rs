@@ -53,9 +53,6 @@ pub(crate) struct Finished {
     pub final_recv: Option<DataReceiveProgressInfo>,
     /// Last upload progress, when it differs from the last one sent.
     pub final_send: Option<DataSendProgressInfo>,
-    /// When the reactor handed it to the consumer (feature `metrics`, while recording).
-    #[cfg(feature = "metrics")]
-    pub handed_over: Option<Instant>,
 }
 
 /// Where a transfer's messages go (shared: a redirect hands the transfer, sink and all, to

@@ -8,6 +8,7 @@ pub(crate) mod message;
 pub(crate) mod mime;
 pub(crate) mod pool;
 pub(crate) mod redirect;
+pub(crate) mod setopt;
 pub(crate) mod shared;
 pub(crate) mod upload;
 

@@ -2,7 +2,7 @@
 //! `curl_easy_cleanup` + `curl_easy_init` per request (the bench measured ~17k instructions
 //! per request for that pair). Only plain handles are kept: one that used a multipart form or
 //! a private DNS cache (a share handle) is cleaned up as before, since `curl_easy_reset` keeps
-//! shares.
+//! shares. Each runtime has its own pool.
 //!
 //! The reactor puts a finished handle in the pool as it is; the thread that takes it for the
 //! next transfer erases its cookies (reset keeps them, and the next transfer may belong to
@@ -12,60 +12,67 @@
 //! API, +6 % to +19 % with the blocking one).
 //! Until then a kept handle still holds its last transfer's options and cookies in memory.
 use super::collector::{Collector, DoneGuard};
+use super::setopt::{own, set_str};
+use super::shared::RECEIVE_BUFFER;
 use super::TransferShared;
 use crate::error::HttpError;
 use crate::task::RequestCore;
 use curl::easy::Easy2;
-use once_cell::sync::Lazy;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
 /// Handles kept at most (about the concurrency cap).
 const KEPT: usize = 64;
 
-/// Download buffer per transfer (CURLOPT_BUFFERSIZE): the bench measured 512 KiB near twice
-/// the throughput of curl's 16 KiB on bulk bodies; small enough for many transfers at once.
-pub(crate) const RECEIVE_BUFFER: usize = 512 * 1024;
-
-static POOL: Lazy<Mutex<Vec<Easy2<Collector>>>> = Lazy::new(|| Mutex::new(Vec::new()));
-
-/// The shared state of a handle that waits in the pool (belongs to no transfer).
-static IDLE: Lazy<Arc<TransferShared>> = Lazy::new(|| TransferShared::new(0, Arc::new(RequestCore::new())));
-
-/// An easy handle for `collector`, with its receive buffer size set: a kept one (cleaned
-/// here) when there is one that takes it, else a new one.
-pub(crate) fn easy_for(collector: Collector) -> Result<Easy2<Collector>, HttpError> {
-    let kept = POOL.lock().pop();
-    if let Some(mut easy) = kept {
-        if clean(&mut easy).is_ok() {
-            *easy.get_mut() = collector;
-            return Ok(easy);
-        }
-        // a handle that refuses to be cleaned is dropped (curl_easy_cleanup) for a new one
-    }
-    let mut easy = Easy2::new(collector);
-    easy.buffer_size(RECEIVE_BUFFER).map_err(super::config::own("BUFFERSIZE"))?;
-    Ok(easy)
+/// Finished easy handles waiting for their next transfer.
+pub(crate) struct HandlePool {
+    kept: Mutex<Vec<Easy2<Collector>>>,
+    /// The shared state of a handle that waits here (it belongs to no transfer).
+    idle: Arc<TransferShared>,
 }
 
-/// Keeps a finished handle for reuse (cleaned when it is taken), or drops it (which cleans it
-/// up). The old collector (its sink, listeners' core, URL handle) is dropped now.
-pub(crate) fn recycle(mut easy: Easy2<Collector>) {
-    let c = easy.get_ref();
-    if !c.keep_alive.is_empty() || c.form.is_some() || POOL.lock().len() >= KEPT {
-        return;
+impl Default for HandlePool {
+    fn default() -> Self {
+        HandlePool { kept: Mutex::new(Vec::new()), idle: TransferShared::new(0, Arc::new(RequestCore::new())) }
     }
-    // libcurl must not keep a pointer to the URL handle the old collector frees
-    // SAFETY: a NULL pointer option on a valid easy handle.
-    if unsafe { curl_sys::curl_easy_setopt(easy.raw(), crate::sys::CURLOPT_CURLU, std::ptr::null::<u8>()) }
-        != curl_sys::CURLE_OK
-    {
-        return;
+}
+
+impl HandlePool {
+    /// An easy handle for `collector`, with its receive buffer size set: a kept one (cleaned
+    /// here) when there is one that takes it, else a new one.
+    pub(crate) fn easy_for(&self, collector: Collector) -> Result<Easy2<Collector>, HttpError> {
+        let kept = self.kept.lock().pop();
+        if let Some(mut easy) = kept {
+            if clean(&mut easy).is_ok() {
+                *easy.get_mut() = collector;
+                return Ok(easy);
+            }
+            // a handle that refuses to be cleaned is dropped (curl_easy_cleanup) for a new one
+        }
+        let mut easy = Easy2::new(collector);
+        easy.buffer_size(RECEIVE_BUFFER).map_err(own("BUFFERSIZE"))?;
+        Ok(easy)
     }
-    *easy.get_mut() = Collector::new(IDLE.clone(), DoneGuard::new(Arc::new(|_| {})), false, 0);
-    let mut pool = POOL.lock();
-    if pool.len() < KEPT {
-        pool.push(easy);
+
+    /// Keeps a finished handle for reuse (cleaned when it is taken), or drops it (which cleans
+    /// it up). The old collector (its sink, listeners' core, URL handle) is dropped now.
+    pub(crate) fn recycle(&self, mut easy: Easy2<Collector>) {
+        let c = easy.get_ref();
+        if !c.keep_alive.is_empty() || c.form.is_some() || self.kept.lock().len() >= KEPT {
+            return;
+        }
+        // libcurl must not keep a pointer to the URL handle the old collector frees
+        // SAFETY: a NULL pointer option on a valid easy handle.
+        if unsafe { curl_sys::curl_easy_setopt(easy.raw(), crate::sys::CURLOPT_CURLU, std::ptr::null::<u8>()) }
+            != curl_sys::CURLE_OK
+        {
+            return;
+        }
+        *easy.get_mut() = Collector::new(self.idle.clone(), DoneGuard::new(Arc::new(|_| {})), false, 0);
+        let mut kept = self.kept.lock();
+        if kept.len() < KEPT {
+            kept.push(easy);
+        }
     }
 }
 
@@ -75,7 +82,7 @@ pub(crate) fn recycle(mut easy: Easy2<Collector>) {
 /// buffer size, which reset sets back to 16 KiB: libcurl refuses it (43) while the handle
 /// still holds a buffer from a transfer that did not finish, and such a handle is not reused.
 fn clean(easy: &mut Easy2<Collector>) -> Result<(), curl::Error> {
-    super::config::set_str(easy, curl_sys::CURLOPT_COOKIEFILE, None)?;
+    set_str(easy, curl_sys::CURLOPT_COOKIEFILE, None)?;
     easy.reset();
     easy.buffer_size(RECEIVE_BUFFER)
 }

@@ -2,13 +2,14 @@
 //! reactor): the chain plans it (`plan::redirect`: target, policy, pins, proxy, DNS, method),
 //! then the handle is reconfigured for it.
 use super::config::{self, Prepared};
+use super::pool::HandlePool;
 use super::{completion, Collector};
 use crate::error::HttpError;
 use curl::easy::Easy2;
 
 /// The transfer, ready for its next hop; on an error the transfer is finished with it (its
 /// handle goes back to the pool, the consumer gets the error as its `Done`).
-pub(crate) fn next(mut easy: Box<Easy2<Collector>>) -> Result<Box<Prepared>, HttpError> {
+pub(crate) fn next(mut easy: Box<Easy2<Collector>>, pool: &HandlePool) -> Result<Box<Prepared>, HttpError> {
     match plan_next(&mut easy) {
         Ok(lookup) => {
             let priority = easy.get_ref().chain.as_ref().map_or(1, |c| c.plan.options.priority_or_default());
@@ -16,7 +17,7 @@ pub(crate) fn next(mut easy: Box<Easy2<Collector>>) -> Result<Box<Prepared>, Htt
         }
         Err(e) => {
             easy.get_mut().guard.disarm();
-            super::pool::recycle(*easy);
+            pool.recycle(*easy);
             Err(e)
         }
     }

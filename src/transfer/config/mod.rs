@@ -7,9 +7,8 @@
 //! (the target's `CURLU`), [`limits`] (range, `maxLimit`, DoH). [`build`] applies all of them
 //! for a request's first hop; [`next_hop`] the ones that change from hop to hop.
 //!
-//! Every setopt result is checked: libcurl refusing a value the caller gave (43,
-//! `CURLE_BAD_FUNCTION_ARGUMENT`) is a 401 naming the option; any other failure is 2300000 +
-//! its code.
+//! Every setopt result is checked (`transfer::setopt`): libcurl refusing a value the caller
+//! gave is a 401 naming the option; any other failure is 2300000 + its code.
 mod fixed;
 mod headers;
 mod limits;
@@ -21,12 +20,13 @@ mod tls;
 mod url;
 
 use super::collector::{Collector, DoneGuard};
+use super::pool::HandlePool;
+pub(crate) use super::setopt::{check, own, set_long, set_str, user};
 use super::TransferShared;
 use crate::dns::Lookup;
 use crate::error::HttpError;
 use crate::plan::{Chain, HopPlan, RequestPlan};
 use curl::easy::Easy2;
-use std::ffi::CStr;
 use std::sync::Arc;
 
 /// A configured easy handle, ready for the scheduler.
@@ -53,11 +53,12 @@ pub(crate) fn build(
     shared: Arc<TransferShared>,
     guard: DoneGuard,
     extra_headers: &[(String, String)],
+    pool: &HandlePool,
 ) -> Result<Box<Prepared>, HttpError> {
     let opts = &plan.options;
     let mut collector = Collector::new(shared, guard, plan.stream, opts.max_limit_bytes());
     collector.chain = Some(Chain::new(plan.clone(), &hop.target)?);
-    let mut easy = super::pool::easy_for(collector)?;
+    let mut easy = pool.easy_for(collector)?;
     fixed::Fixed.set_opt(&mut easy)?;
     method::Body(plan).set_opt(&mut easy)?;
     timeouts::Timeouts(opts).set_opt(&mut easy)?;
@@ -90,71 +91,4 @@ fn per_hop(easy: &mut Easy2<Collector>, hop: &HopPlan, extra_headers: &[(String,
 /// The chain of a transfer being configured (always there: `build` puts it in).
 fn chain(easy: &Easy2<Collector>) -> Result<&Chain, HttpError> {
     easy.get_ref().chain.as_ref().ok_or_else(|| HttpError::internal("a transfer without its request plan"))
-}
-
-/// A setopt of a value the caller gave (`field` names it): libcurl refusing the value is a
-/// 401 naming the option; anything else is 2300000 + code.
-pub(crate) fn user(field: &'static str) -> impl Fn(curl::Error) -> HttpError {
-    move |e| {
-        if e.code() == curl_sys::CURLE_BAD_FUNCTION_ARGUMENT {
-            HttpError::parameter(format!("{field}: libcurl refused the value ({e})"))
-        } else {
-            own(field)(e)
-        }
-    }
-}
-
-/// A setopt of the library's own (`name` names it): any failure is 2300000 + code.
-pub(crate) fn own(name: &'static str) -> impl Fn(curl::Error) -> HttpError {
-    move |e| HttpError::from_curl(e.code(), Some(&format!("setting {name}: {e}")))
-}
-
-/// A string option by number (`None` sets NULL), for options the `curl` crate lacks.
-pub(crate) fn set_str(
-    easy: &mut Easy2<Collector>,
-    opt: curl_sys::CURLoption,
-    value: Option<&CStr>,
-) -> Result<(), curl::Error> {
-    let ptr = value.map_or(std::ptr::null(), CStr::as_ptr);
-    // SAFETY: a string (or NULL) option on a valid easy handle; libcurl copies the string.
-    check(unsafe { curl_sys::curl_easy_setopt(easy.raw(), opt, ptr) })
-}
-
-/// A long option by number, for options the `curl` crate lacks.
-pub(crate) fn set_long(
-    easy: &mut Easy2<Collector>,
-    opt: curl_sys::CURLoption,
-    value: libc::c_long,
-) -> Result<(), curl::Error> {
-    // SAFETY: a long option on a valid easy handle.
-    check(unsafe { curl_sys::curl_easy_setopt(easy.raw(), opt, value) })
-}
-
-/// A `CURLcode` as a result.
-pub(crate) fn check(rc: curl_sys::CURLcode) -> Result<(), curl::Error> {
-    if rc == curl_sys::CURLE_OK {
-        Ok(())
-    } else {
-        Err(curl::Error::new(rc))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn setopt_failures_are_never_ignored_and_say_what_failed() {
-        let refused = user("connectTimeout")(curl::Error::new(curl_sys::CURLE_BAD_FUNCTION_ARGUMENT));
-        assert_eq!(refused.code(), 401);
-        assert!(refused.message().contains("connectTimeout"), "{refused}");
-        let not_built = user("dnsOverHttps")(curl::Error::new(4));
-        assert_eq!(not_built.code(), 2_300_004);
-        assert!(not_built.message().contains("dnsOverHttps"), "{not_built}");
-        let ours = own("PROTOCOLS_STR")(curl::Error::new(curl_sys::CURLE_UNKNOWN_OPTION));
-        assert_eq!(ours.code(), 2_300_048);
-        assert!(ours.message().contains("PROTOCOLS_STR"), "{ours}");
-        assert!(check(curl_sys::CURLE_OK).is_ok());
-        assert_eq!(check(curl_sys::CURLE_OUT_OF_MEMORY).unwrap_err().code(), curl_sys::CURLE_OUT_OF_MEMORY);
-    }
 }
