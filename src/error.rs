@@ -24,18 +24,93 @@ pub const INTERNAL_ERROR: u32 = 2_300_999;
 /// Code of a transfer cancelled by `destroy()` (curl's "aborted by callback", 42).
 pub const CANCELLED: u32 = CURL_BASE + 42;
 
-/// An error of the `@ohos.net.http` API: a numeric code and a message.
+/// An error of the `@ohos.net.http` API: a numeric code and a message. [`kind`](Self::kind)
+/// sorts it for matching; [`source`](std::error::Error::source) is libcurl's own error when
+/// libcurl failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (code {code})")]
 pub struct HttpError {
     code: u32,
     message: String,
+    #[source]
+    cause: Option<CurlCause>,
+}
+
+/// The libcurl failure behind an [`HttpError`]: the `CURLcode` and libcurl's own description
+/// of it (`curl_easy_strerror`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("libcurl error {code}: {text}")]
+pub struct CurlCause {
+    /// The `CURLcode`.
+    pub code: u32,
+    /// libcurl's description of the code.
+    pub text: String,
+}
+
+/// What kind of failure an [`HttpError`] is: a coarse sort for `match`; the code says exactly
+/// which one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 401: an option, the URL or an argument is invalid (the message names it).
+    Parameter,
+    /// 201: the network policy forbids internet access.
+    PermissionDenied,
+    /// 2300998: the host (or the proxy, or the DoH server) is not in the allow-list.
+    DomainNotAllowed,
+    /// 2300997: cleartext `http://` to that domain is forbidden.
+    CleartextNotPermitted,
+    /// 2300042: cancelled by `destroy()`, a dropped future, or a runtime shut down.
+    Cancelled,
+    /// 2300028: `readTimeout` or `connectTimeout`.
+    Timeout,
+    /// 2300063: the body is larger than `maxLimit`.
+    TooLarge,
+    /// 2300001, 2300003: a URL or scheme libcurl or the library refuses.
+    Url,
+    /// 2300005, 2300006: a name did not resolve (the host, the proxy).
+    Resolve,
+    /// 2300007: no connection could be made.
+    Connect,
+    /// TLS: handshake, certificates, CA, pins (2300035, 58, 59, 60, 77, 80, 83, 90, 91, 98).
+    Tls,
+    /// Any other libcurl failure on the way (a reset, a short or bad reply, …).
+    Transfer,
+    /// 2300999 and anything else: an internal failure (a panicking listener, …).
+    Internal,
 }
 
 impl HttpError {
     /// An error with an explicit code and message.
     pub fn new(code: u32, message: impl Into<String>) -> Self {
-        HttpError { code, message: message.into() }
+        HttpError { code, message: message.into(), cause: None }
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> ErrorKind {
+        match self.code {
+            PARAMETER_ERROR => ErrorKind::Parameter,
+            PERMISSION_DENIED => ErrorKind::PermissionDenied,
+            DOMAIN_NOT_ALLOWED => ErrorKind::DomainNotAllowed,
+            CLEARTEXT_NOT_PERMITTED => ErrorKind::CleartextNotPermitted,
+            c => match self.curl_code() {
+                Some(42) => ErrorKind::Cancelled,
+                Some(28) => ErrorKind::Timeout,
+                Some(63) => ErrorKind::TooLarge,
+                Some(1 | 3) => ErrorKind::Url,
+                Some(5 | 6) => ErrorKind::Resolve,
+                Some(7) => ErrorKind::Connect,
+                Some(35 | 58 | 59 | 60 | 77 | 80 | 83 | 90 | 91 | 98) => ErrorKind::Tls,
+                Some(_) => ErrorKind::Transfer,
+                None if c == CANCELLED => ErrorKind::Cancelled,
+                None => ErrorKind::Internal,
+            },
+        }
+    }
+
+    /// True for a timeout (`readTimeout` or `connectTimeout`, 2300028).
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::Timeout
     }
 
     /// A 401 parameter error; `detail` should name the field, e.g. "priority must be in [1, 1000]".
@@ -51,7 +126,8 @@ impl HttpError {
             Some(d) => format!("{base}: {d}"),
             None => base.into_owned(),
         };
-        HttpError::new(CURL_BASE + curl_code, message)
+        let cause = CurlCause { code: curl_code, text: curl_strerror(curl_code) };
+        HttpError { code: CURL_BASE + curl_code, message, cause: Some(cause) }
     }
 
     /// An internal error (2300999) with a detail.
@@ -164,6 +240,23 @@ mod tests {
         assert!(e.message().ends_with(": detail here"));
         assert_eq!(e.curl_code(), Some(35));
         assert_eq!(HttpError::parameter("x").curl_code(), None);
+    }
+
+    #[test]
+    fn kinds_and_sources() {
+        use std::error::Error;
+        assert_eq!(HttpError::from_curl(28, None).kind(), ErrorKind::Timeout);
+        assert!(HttpError::from_curl(28, None).is_timeout());
+        assert_eq!(HttpError::from_curl(90, None).kind(), ErrorKind::Tls);
+        assert_eq!(HttpError::from_curl(56, None).kind(), ErrorKind::Transfer);
+        assert_eq!(HttpError::new(CANCELLED, "x").kind(), ErrorKind::Cancelled);
+        assert_eq!(HttpError::parameter("x").kind(), ErrorKind::Parameter);
+        assert_eq!(HttpError::internal("x").kind(), ErrorKind::Internal);
+        assert_eq!(HttpError::new(DOMAIN_NOT_ALLOWED, "x").kind(), ErrorKind::DomainNotAllowed);
+        let e = HttpError::from_curl(7, Some("refused"));
+        let source = e.source().expect("a curl error has its libcurl cause");
+        assert!(source.to_string().starts_with("libcurl error 7: "), "{source}");
+        assert!(HttpError::parameter("x").source().is_none());
     }
 
     #[test]

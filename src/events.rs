@@ -56,6 +56,21 @@ impl EventType {
     }
 }
 
+impl std::str::FromStr for EventType {
+    type Err = crate::error::HttpError;
+
+    /// The spec's event names (`"headersReceive"`, `"dataReceive"`, …).
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        EventType::parse(name).ok_or_else(|| crate::error::HttpError::parameter(format!("unknown event type {name:?}")))
+    }
+}
+
+impl std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An event delivered to listeners.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {

@@ -35,12 +35,12 @@ mod transfer;
 pub use cache::{
     cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache, MAX_CACHE_SIZE,
 };
-pub use error::HttpError;
+pub use error::{CurlCause, ErrorKind, HttpError};
 pub use events::{DataReceiveProgressInfo, DataSendProgressInfo, Event, EventType, ListenerId};
 pub use options::*;
 pub use policy::{
-    load_network_policy_json, network_policy, reset_network_policy, set_network_policy, DomainName, DomainPolicy,
-    NetworkPolicy,
+    load_network_policy_json, network_policy, reset_network_policy, set_network_policy, update_network_policy,
+    DomainName, DomainPolicy, NetworkPolicy,
 };
 /// Benchmark-only reactor metrics (feature `metrics`): see `bench/`.
 #[cfg(feature = "metrics")]

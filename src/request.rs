@@ -73,6 +73,39 @@ impl HttpRequest {
         });
     }
 
+    /// `request_with_callback`, but an error found before the request starts (a bad option,
+    /// the network policy, a refused URL) is returned here and `callback` is not called; after
+    /// `Ok` it is called exactly once (the C ABI's contract).
+    pub(crate) fn try_request_with_callback<F>(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        callback: F,
+    ) -> Result<(), HttpError>
+    where
+        F: FnOnce(Result<HttpResponse, HttpError>) + Send + 'static,
+    {
+        let started = Instant::now();
+        let expect = options.as_ref().and_then(|o| o.expect_data_type);
+        let done = move |r: Result<Finished, HttpError>| callback(r.map(|fin| into_response(fin, expect, started)));
+        self.try_with_callback(url, options, false, done).map(drop).map_err(|(e, _)| e)
+    }
+
+    /// `request_in_stream_with_callback` with errors before the start returned, as
+    /// [`try_request_with_callback`](Self::try_request_with_callback).
+    pub(crate) fn try_request_in_stream_with_callback<F>(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        callback: F,
+    ) -> Result<(), HttpError>
+    where
+        F: FnOnce(Result<u32, HttpError>) + Send + 'static,
+    {
+        let done = move |r: Result<Finished, HttpError>| callback(r.map(|fin| fin.status));
+        self.try_with_callback(url, options, true, done).map(drop).map_err(|(e, _)| e)
+    }
+
     /// Sends a request; the `Future` resolves with the response on any executor. Dropping the
     /// future before it resolves cancels the transfer.
     pub fn request_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<HttpResponse> {
@@ -195,13 +228,42 @@ impl HttpRequest {
 
     /// Runs a transfer consumed on the dispatcher; `done` gets the outcome there (also for
     /// errors found before the transfer started). Returns the transfer when it started.
-    fn run_with_callback(
+    fn run_with_callback<D>(
         &self,
         url: &str,
         options: Option<HttpRequestOptions>,
         stream: bool,
-        done: impl FnOnce(Result<Finished, HttpError>) + Send + 'static,
-    ) -> Option<Arc<TransferShared>> {
+        done: D,
+    ) -> Option<Arc<TransferShared>>
+    where
+        D: FnOnce(Result<Finished, HttpError>) + Send + 'static,
+    {
+        match self.try_with_callback(url, options, stream, done) {
+            Ok(shared) => Some(shared),
+            Err((e, Some(done))) => {
+                match &self.runtime {
+                    Ok(runtime) => runtime.inner().dispatcher().call_later(move || done(Err(e))),
+                    // no runtime, no dispatcher: report here
+                    Err(_) => done(Err(e)),
+                }
+                None
+            }
+            Err((_, None)) => None,
+        }
+    }
+
+    /// Starts a transfer consumed on the dispatcher, where `done` gets its outcome. An error
+    /// before the start comes back with `done` (never called then).
+    fn try_with_callback<D>(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        stream: bool,
+        done: D,
+    ) -> Result<Arc<TransferShared>, (HttpError, Option<D>)>
+    where
+        D: FnOnce(Result<Finished, HttpError>) + Send + 'static,
+    {
         let done = Arc::new(parking_lot::Mutex::new(Some(done)));
         let on_done = done.clone();
         let started = self.start(url, options, stream, |consumer, runtime| {
@@ -214,19 +276,7 @@ impl HttpRequest {
                 }),
             ))
         });
-        match started {
-            Ok(shared) => Some(shared),
-            Err(e) => {
-                if let Some(f) = done.lock().take() {
-                    match &self.runtime {
-                        Ok(runtime) => runtime.inner().dispatcher().call_later(move || f(Err(e))),
-                        // no runtime, no dispatcher: report here
-                        Err(_) => f(Err(e)),
-                    }
-                }
-                None
-            }
-        }
+        started.map_err(|e| (e, done.lock().take()))
     }
 
     /// The request pipeline: plans the request (options, target, policy, pins, proxy, DNS),

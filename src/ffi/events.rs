@@ -221,3 +221,19 @@ pub unsafe extern "C" fn ohos_http_off(request: *const ohos_http_request_t, even
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_c_event_numbers_are_the_rust_types_in_order() {
+        for (i, t) in EventType::ALL.into_iter().enumerate() {
+            let c = ohos_http_event_type_t::of(t);
+            assert_eq!(c as u32 as usize, i, "{t:?}");
+            assert_eq!(c.rust(), t);
+            assert_eq!(ohos_http_event_type_t::from_u32(i as u32).unwrap(), c);
+        }
+        assert_eq!(ohos_http_event_type_t::from_u32(6).unwrap_err().code(), 401);
+    }
+}

@@ -15,36 +15,24 @@ pub struct ohos_http_options_t {
     pub(crate) inner: HttpRequestOptions,
 }
 
-/// Options from JSON text: NULL means the defaults; otherwise parsed and validated (a
-/// malformed text or a bad field is 401, the message naming the field).
+/// Options from JSON text (NULL means the defaults), parsed by the Rust parser; a malformed
+/// text or a field of the wrong type is 401 naming it. Values are validated once, by the
+/// request pipeline, as for a Rust caller.
 ///
 /// # Safety
 /// `json` is NULL or a NUL-terminated string.
 pub(crate) unsafe fn parse_json(json: *const c_char) -> FfiResult<Option<HttpRequestOptions>> {
     // SAFETY: forwarded to the caller.
-    match unsafe { opt_str_arg(json, "options_json") }? {
-        None => Ok(None),
-        Some(text) => {
-            let options = HttpRequestOptions::from_json(text)?;
-            options.validate()?;
-            Ok(Some(options))
-        }
-    }
+    unsafe { opt_str_arg(json, "options_json") }?.map(HttpRequestOptions::from_json).transpose()
 }
 
-/// A copy of the options behind `p` (NULL: the defaults), validated.
+/// A copy of the options behind `p` (NULL: the defaults).
 ///
 /// # Safety
 /// `p` is NULL or a live options object.
 pub(crate) unsafe fn from_handle(p: *const ohos_http_options_t) -> FfiResult<Option<HttpRequestOptions>> {
     // SAFETY: NULL or live by the caller's contract.
-    match unsafe { p.as_ref() } {
-        None => Ok(None),
-        Some(o) => {
-            o.inner.validate()?;
-            Ok(Some(o.inner.clone()))
-        }
-    }
+    Ok(unsafe { p.as_ref() }.map(|o| o.inner.clone()))
 }
 
 /// Parses options from camelCase JSON text (`{"method":"POST","extraData":{…},"header":{…}}`,
@@ -70,6 +58,8 @@ pub unsafe extern "C" fn ohos_http_options_parse(
                 return Err(null("out_options"));
             }
             let inner = parse_json(json)?.unwrap_or_default();
+            // a parsed object is checked at once, so a host learns of a bad value here
+            inner.validate()?;
             write_out(out_options, Box::into_raw(Box::new(ohos_http_options_t { inner })), "out_options")
         })
     }

@@ -3,7 +3,7 @@
 use super::boundary::{guard, str_arg};
 use super::error::{guard_err, ohos_http_error_t};
 use crate::policy::{
-    load_network_policy_json, network_policy, reset_network_policy, set_network_policy, NetworkPolicy,
+    load_network_policy_json, reset_network_policy, set_network_policy, update_network_policy, NetworkPolicy,
 };
 use std::ffi::c_char;
 
@@ -42,24 +42,14 @@ pub unsafe extern "C" fn ohos_http_policy_load_file(
 /// Internet permission: `false` fails every later request with 201 before any socket opens.
 #[no_mangle]
 pub extern "C" fn ohos_http_policy_set_internet_allowed(allowed: bool) -> i32 {
-    guard("ohos_http_policy_set_internet_allowed", || {
-        let mut p = network_policy();
-        p.internet_allowed = allowed;
-        set_network_policy(p);
-        Ok(())
-    })
+    guard("ohos_http_policy_set_internet_allowed", || update_network_policy(|p| p.internet_allowed = allowed))
 }
 
 /// Whether cleartext `http://` is permitted for domains no per-domain rule covers (default
 /// true); `false` fails such requests with 2300997.
 #[no_mangle]
 pub extern "C" fn ohos_http_policy_set_cleartext_permitted(permitted: bool) -> i32 {
-    guard("ohos_http_policy_set_cleartext_permitted", || {
-        let mut p = network_policy();
-        p.cleartext_permitted = permitted;
-        set_network_policy(p);
-        Ok(())
-    })
+    guard("ohos_http_policy_set_cleartext_permitted", || update_network_policy(|p| p.cleartext_permitted = permitted))
 }
 
 /// The hosts requests may go to, as a JSON array of strings (`["localhost", "*.example.com"]`;
@@ -81,10 +71,7 @@ pub unsafe extern "C" fn ohos_http_policy_set_allowed_domains(
                     crate::error::HttpError::parameter(format!("domains_json must be a JSON array of strings: {e}"))
                 })?),
             };
-            let mut p = network_policy();
-            p.allowed_domains = domains;
-            set_network_policy(p);
-            Ok(())
+            update_network_policy(|p| p.allowed_domains = domains)
         })
     }
 }

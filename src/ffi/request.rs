@@ -65,7 +65,7 @@ enum Opts {
 }
 
 impl Opts {
-    /// Parsed and validated on the caller's thread.
+    /// Parsed on the caller's thread (values are validated by the request pipeline, once).
     ///
     /// # Safety
     /// The pointer is NULL or valid (a NUL-terminated string or a live options object).
@@ -130,11 +130,13 @@ unsafe fn with_callback(
             let handle = acquire(request)?;
             let url = str_arg(url, "url")?;
             let options = opts.get()?;
-            // Accepted: from here on the callback runs exactly once and then user_data_free.
-            let user = UserData::new(user_data, user_data_free);
+            // Accepted (Ok below): the callback runs exactly once and then user_data_free;
+            // refused: neither runs.
+            let mut user = UserData::pending(user_data, user_data_free);
             let keep = Arc::clone(&handle);
-            handle.inner.request_with_callback(url, options, move |result| {
+            handle.inner.try_request_with_callback(url, options, move |result| {
                 let _keep = keep;
+                user.take_over();
                 complete(result, |status, response, error| match callback {
                     Some(cb) => {
                         let raw = response.map_or(std::ptr::null_mut(), ohos_http_response_t::into_raw);
@@ -144,8 +146,7 @@ unsafe fn with_callback(
                     None => drop(response),
                 });
                 drop(user);
-            });
-            Ok(())
+            })
         })
     }
 }
@@ -197,10 +198,11 @@ unsafe fn stream_with_callback(
             let handle = acquire(request)?;
             let url = str_arg(url, "url")?;
             let options = opts.get()?;
-            let user = UserData::new(user_data, user_data_free);
+            let mut user = UserData::pending(user_data, user_data_free);
             let keep = Arc::clone(&handle);
-            handle.inner.request_in_stream_with_callback(url, options, move |result| {
+            handle.inner.try_request_in_stream_with_callback(url, options, move |result| {
                 let _keep = keep;
+                user.take_over();
                 complete(result, |status, code, error| {
                     if let Some(cb) = callback {
                         // SAFETY: the host's callback with its own user data.
@@ -208,8 +210,7 @@ unsafe fn stream_with_callback(
                     }
                 });
                 drop(user);
-            });
-            Ok(())
+            })
         })
     }
 }

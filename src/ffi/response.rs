@@ -4,7 +4,7 @@
 use super::boundary::{guard, null, write_out, FfiResult};
 use super::text::NulText;
 use crate::response::{HttpResponse, ResponseResult};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::ffi::c_char;
 
 /// `HttpResponse`: a finished whole-body request. Owned by whoever received it (the caller of
@@ -38,19 +38,7 @@ pub enum ohos_http_data_type_t {
 impl ohos_http_response_t {
     /// Converts a response for the C side.
     pub(crate) fn new(r: HttpResponse) -> Self {
-        let t = &r.performance_timing;
-        let timing = json!({
-            "dnsTiming": t.dns_timing,
-            "tcpTiming": t.tcp_timing,
-            "tlsTiming": t.tls_timing,
-            "firstSendTiming": t.first_send_timing,
-            "firstReceiveTiming": t.first_receive_timing,
-            "totalFinishTiming": t.total_finish_timing,
-            "redirectTiming": t.redirect_timing,
-            "responseHeaderTiming": t.response_header_timing,
-            "responseBodyTiming": t.response_body_timing,
-            "totalTiming": t.total_timing,
-        });
+        let timing = r.performance_timing.to_json();
         let result = match r.result {
             ResponseResult::String(s) => s.into_bytes(),
             ResponseResult::Object(v) => v.to_string().into_bytes(),

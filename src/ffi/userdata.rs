@@ -16,6 +16,8 @@ pub type ohos_http_free_fn = Option<unsafe extern "C" fn(user_data: *mut c_void)
 pub(crate) struct UserData {
     ptr: *mut c_void,
     free: ohos_http_free_fn,
+    /// Whether dropping it runs the destructor (the library took it over).
+    owned: bool,
 }
 
 // SAFETY: the C API documents that user data is handed to the library's threads.
@@ -26,7 +28,19 @@ unsafe impl Sync for UserData {}
 impl UserData {
     /// Takes `ptr` with its destructor.
     pub(crate) fn new(ptr: *mut c_void, free: ohos_http_free_fn) -> Self {
-        UserData { ptr, free }
+        UserData { ptr, free, owned: true }
+    }
+
+    /// `ptr` with its destructor, taken over only by [`take_over`](Self::take_over): a
+    /// completion callback's user data is the library's once the call was accepted, which the
+    /// callback itself proves by running. Dropped before that, it runs nothing.
+    pub(crate) fn pending(ptr: *mut c_void, free: ohos_http_free_fn) -> Self {
+        UserData { ptr, free, owned: false }
+    }
+
+    /// The library owns it from now on (its destructor runs when it is dropped).
+    pub(crate) fn take_over(&mut self) {
+        self.owned = true;
     }
 
     /// The pointer, to pass to a callback.
@@ -37,7 +51,7 @@ impl UserData {
 
 impl Drop for UserData {
     fn drop(&mut self) {
-        if let Some(free) = self.free.take() {
+        if let Some(free) = self.free.take().filter(|_| self.owned) {
             // SAFETY: the caller gave this destructor for this pointer; it runs once.
             unsafe { free(self.ptr) }
         }

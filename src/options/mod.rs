@@ -2,6 +2,7 @@
 //!
 //! Validation happens on the caller's thread before anything is queued: every invalid value
 //! is a 401 `HttpError` whose message names the field.
+mod convert;
 mod defaults;
 mod json;
 mod types;

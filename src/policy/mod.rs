@@ -158,6 +158,33 @@ impl NetworkPolicy {
         ))
     }
 
+    /// Checks the values the JSON form checks (401 naming the field): allow-list entries and
+    /// domain names are not empty, pins are SHA-256 in canonical base64.
+    pub fn validate(&self) -> Result<(), HttpError> {
+        let bad = |path: String, what: &str| Err(HttpError::parameter(format!("network policy: {path} {what}")));
+        for (i, d) in self.allowed_domains.iter().flatten().enumerate() {
+            if d.trim().is_empty() {
+                return bad(format!("allowed-domains[{i}]"), "must not be empty");
+            }
+        }
+        for (i, rule) in self.domains.iter().enumerate() {
+            for (j, d) in rule.domains.iter().enumerate() {
+                if d.name.trim().is_empty() {
+                    return bad(format!("domain-config[{i}].domains[{j}].name"), "must not be empty");
+                }
+            }
+            for (j, pin) in rule.pins.iter().enumerate() {
+                if !crate::options::is_sha256_base64(&pin.public_key_hash) {
+                    return bad(
+                        format!("domain-config[{i}].pin-set.pin[{j}].digest"),
+                        "must be the base64 of a 32-byte SHA-256 digest",
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Parses the JSON form: OpenHarmony's `network_config.json` plus two keys of this
     /// library. Unknown keys are ignored; a key of the wrong type or value is a 401 naming it.
     ///
@@ -208,9 +235,26 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Sets the process-wide network policy; requests started from now on follow it (running
 /// ones keep the policy they started with).
 pub fn set_network_policy(policy: NetworkPolicy) {
-    let active = policy != NetworkPolicy::default();
-    *POLICY.write() = Arc::new(policy);
-    ACTIVE.store(active, Ordering::SeqCst);
+    let mut current = POLICY.write();
+    install(&mut current, policy);
+}
+
+fn install(slot: &mut Arc<NetworkPolicy>, policy: NetworkPolicy) {
+    ACTIVE.store(policy != NetworkPolicy::default(), Ordering::SeqCst);
+    *slot = Arc::new(policy);
+}
+
+/// Changes the process-wide network policy in one step: `change` edits a copy of the policy
+/// in force, which replaces it only if it is valid ([`NetworkPolicy::validate`]); otherwise it
+/// stays as it was and the error names the field. Concurrent updates never lose each other's
+/// changes (the policy is locked from read to write).
+pub fn update_network_policy(change: impl FnOnce(&mut NetworkPolicy)) -> Result<(), HttpError> {
+    let mut current = POLICY.write();
+    let mut next = (**current).clone();
+    change(&mut next);
+    next.validate()?;
+    install(&mut current, next);
+    Ok(())
 }
 
 /// The process-wide network policy in force.

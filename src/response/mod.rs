@@ -9,8 +9,11 @@ pub(crate) use typing::type_result;
 use crate::options::HttpDataType;
 use serde_json::{Map, Value};
 
-/// The response to a whole-body request (`HttpResponse` in the spec).
+/// The response to a whole-body request (`HttpResponse` in the spec). The library makes
+/// responses, callers read them: it is `#[non_exhaustive]`, so fields can be added without a
+/// breaking change (the option structs, which callers build, are not).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HttpResponse {
     /// The body, typed by `expectDataType` or the content type.
     pub result: ResponseResult,
@@ -32,6 +35,33 @@ pub struct HttpResponse {
     pub http_version: String,
     /// True when the response was served from the `HttpResponseCache` (an addition to the spec).
     pub from_cache: bool,
+}
+
+impl HttpResponse {
+    /// The status code as a `u16` (what `http::StatusCode::as_u16` gives).
+    pub fn status(&self) -> u16 {
+        u16::try_from(self.response_code).unwrap_or(u16::MAX)
+    }
+
+    /// 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.response_code)
+    }
+
+    /// 3xx (a redirect the library did not follow: 304, or one without a `Location`).
+    pub fn is_redirection(&self) -> bool {
+        (300..400).contains(&self.response_code)
+    }
+
+    /// 4xx.
+    pub fn is_client_error(&self) -> bool {
+        (400..500).contains(&self.response_code)
+    }
+
+    /// 5xx.
+    pub fn is_server_error(&self) -> bool {
+        (500..600).contains(&self.response_code)
+    }
 }
 
 /// The body of a response, typed.
@@ -89,4 +119,28 @@ pub struct PerformanceTiming {
     pub response_body_timing: f64,
     /// Wall clock from the call until the result was handed to the caller.
     pub total_timing: f64,
+}
+
+impl PerformanceTiming {
+    /// The fields with the spec's camelCase names (`dnsTiming`, …, `totalTiming`), in the
+    /// spec's order: the one table the JSON forms (the C ABI's `timing_json`) are made from.
+    pub fn fields(&self) -> [(&'static str, f64); 10] {
+        [
+            ("dnsTiming", self.dns_timing),
+            ("tcpTiming", self.tcp_timing),
+            ("tlsTiming", self.tls_timing),
+            ("firstSendTiming", self.first_send_timing),
+            ("firstReceiveTiming", self.first_receive_timing),
+            ("totalFinishTiming", self.total_finish_timing),
+            ("redirectTiming", self.redirect_timing),
+            ("responseHeaderTiming", self.response_header_timing),
+            ("responseBodyTiming", self.response_body_timing),
+            ("totalTiming", self.total_timing),
+        ]
+    }
+
+    /// The JSON object of the spec's form: `{"dnsTiming": 1.2, …}`.
+    pub fn to_json(&self) -> Value {
+        Value::Object(self.fields().into_iter().map(|(k, v)| (k.to_string(), Value::from(v))).collect())
+    }
 }
