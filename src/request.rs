@@ -18,6 +18,13 @@ use std::time::Instant;
 
 static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
 
+/// How a whole-body request's outcome becomes its `HttpResponse`, timed from now (the call).
+fn responder(options: &Option<HttpRequestOptions>) -> impl FnOnce(Finished) -> HttpResponse + Send + 'static {
+    let started = Instant::now();
+    let expect = options.as_ref().and_then(|o| o.expect_data_type);
+    move |fin| into_response(fin, expect, started)
+}
+
 /// One HTTP request task, as returned by `create_http()`. `Send + Sync`: share it by reference
 /// or in an `Arc`. Several requests may run on it at once; they share its listeners.
 ///
@@ -55,9 +62,8 @@ impl HttpRequest {
     /// Sends a request and blocks until the whole response has arrived. Listeners run on this
     /// thread, in order: headersReceive, progress events, then this call returns.
     pub fn request(&self, url: &str, options: Option<HttpRequestOptions>) -> Result<HttpResponse, HttpError> {
-        let started = Instant::now();
-        let expect = options.as_ref().and_then(|o| o.expect_data_type);
-        self.run_blocking(url, options, false).map(|fin| into_response(fin, expect, started))
+        let respond = responder(&options);
+        self.run_blocking(url, options, false).map(respond)
     }
 
     /// Sends a request; `callback` receives the response on the dispatcher thread (never the
@@ -66,11 +72,8 @@ impl HttpRequest {
     where
         F: FnOnce(Result<HttpResponse, HttpError>) + Send + 'static,
     {
-        let started = Instant::now();
-        let expect = options.as_ref().and_then(|o| o.expect_data_type);
-        self.run_with_callback(url, options, false, move |r| {
-            callback(r.map(|fin| into_response(fin, expect, started)))
-        });
+        let respond = responder(&options);
+        self.run_with_callback(url, options, false, move |r| callback(r.map(respond)));
     }
 
     /// `request_with_callback`, but an error found before the request starts (a bad option,
@@ -85,9 +88,8 @@ impl HttpRequest {
     where
         F: FnOnce(Result<HttpResponse, HttpError>) + Send + 'static,
     {
-        let started = Instant::now();
-        let expect = options.as_ref().and_then(|o| o.expect_data_type);
-        let done = move |r: Result<Finished, HttpError>| callback(r.map(|fin| into_response(fin, expect, started)));
+        let respond = responder(&options);
+        let done = move |r: Result<Finished, HttpError>| callback(r.map(respond));
         self.try_with_callback(url, options, false, done).map(drop).map_err(|(e, _)| e)
     }
 
@@ -109,17 +111,8 @@ impl HttpRequest {
     /// Sends a request; the `Future` resolves with the response on any executor. Dropping the
     /// future before it resolves cancels the transfer.
     pub fn request_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<HttpResponse> {
-        let (mut fut, completer) = ResponseFuture::pair();
-        let started = Instant::now();
-        let expect = options.as_ref().and_then(|o| o.expect_data_type);
-        if let Some(shared) = self.run_with_callback(url, options, false, move |r| {
-            completer.complete(r.map(|fin| into_response(fin, expect, started)))
-        }) {
-            if let Ok(runtime) = &self.runtime {
-                fut.set_transfer(runtime.clone(), shared);
-            }
-        }
-        fut
+        let respond = responder(&options);
+        self.future(url, options, false, respond)
     }
 
     /// Sends a request whose body arrives only through `DataReceive` events (no `maxLimit`),
@@ -140,13 +133,22 @@ impl HttpRequest {
 
     /// Stream request as a `Future` resolving with the response code.
     pub fn request_in_stream_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<u32> {
+        self.future(url, options, true, |fin| fin.status)
+    }
+
+    /// A transfer consumed on the dispatcher, as a future of `finish(…)`; dropping the future
+    /// cancels the transfer.
+    fn future<T: Send + 'static>(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        stream: bool,
+        finish: impl FnOnce(Finished) -> T + Send + 'static,
+    ) -> ResponseFuture<T> {
         let (mut fut, completer) = ResponseFuture::pair();
-        if let Some(shared) =
-            self.run_with_callback(url, options, true, move |r| completer.complete(r.map(|fin| fin.status)))
-        {
-            if let Ok(runtime) = &self.runtime {
-                fut.set_transfer(runtime.clone(), shared);
-            }
+        let started = self.run_with_callback(url, options, stream, move |r| completer.complete(r.map(finish)));
+        if let (Some(shared), Ok(runtime)) = (started, &self.runtime) {
+            fut.set_transfer(runtime.clone(), shared);
         }
         fut
     }

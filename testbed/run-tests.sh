@@ -35,8 +35,9 @@ step_cpp_example() { ./testbed/cpp-example.sh; }
 # The Node.js addon (bindings/node/): npm ci, built against the library, node --test under the servers.
 step_node_addon() { ./testbed/node-addon.sh; }
 # Servers up (private namespace), test bed self-check, then the tests.
+# OHOS_HTTP_REQUIRE_TESTBED: a test that needs the servers fails rather than skips.
 step_test() {
-  tb_with_servers bash -c './testbed/check.sh && cargo test --offline "$@"' run-tests \
+  OHOS_HTTP_REQUIRE_TESTBED=1 tb_with_servers bash -c './testbed/check.sh && cargo test --offline "$@"' run-tests \
     "${CARGO_ARGS[@]}" -- "${TEST_ARGS[@]}"
 }
 

@@ -107,29 +107,20 @@ make_certs() {
       -days "$days" -subj "/CN=ohos-http other (untrusted) CA" \
       -addext "basicConstraints=critical,CA:TRUE" \
       -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    # server_leaf NAME CN SAN: a server certificate with its own key, signed by the test CA.
+    server_leaf() {
+      printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" \
+        "subjectAltName=$3" >"$1.ext"
+      openssl req -new -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=$2" 2>/dev/null
+      openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
+        -out "$1.pem" -days "$days" -extfile "$1.ext" 2>/dev/null
+    }
     # Server leaf: localhost, test.example, 127.0.0.1, ::1 (not *.test.example: wrong-host tests).
-    cat >server.ext <<'EOF'
-basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth
-subjectAltName=DNS:localhost,DNS:test.example,IP:127.0.0.1,IP:::1
-EOF
-    openssl req -new -newkey rsa:2048 -nodes -keyout server.key -out server.csr \
-      -subj "/CN=localhost" 2>/dev/null
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-      -out server.pem -days "$days" -extfile server.ext 2>/dev/null
+    server_leaf server localhost "DNS:localhost,DNS:test.example,IP:127.0.0.1,IP:::1"
     # A second server leaf with its own key, for other.localhost (libcurl resolves *.localhost
     # to loopback itself): per-hop pins and trust across a redirect between two TLS hosts.
-    cat >other.ext <<'EOF'
-basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth
-subjectAltName=DNS:other.localhost
-EOF
-    openssl req -new -newkey rsa:2048 -nodes -keyout other.key -out other.csr \
-      -subj "/CN=other.localhost" 2>/dev/null
-    openssl x509 -req -in other.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-      -out other.pem -days "$days" -extfile other.ext 2>/dev/null
+    server_leaf other other.localhost "DNS:other.localhost"
     # Client leaf for mTLS, in PEM, encrypted PEM, DER and PKCS#12 (password "secret").
     cat >client.ext <<'EOF'
 basicConstraints=critical,CA:FALSE
@@ -150,10 +141,10 @@ EOF
     cp ca.pem ca-dir/ca.pem
     openssl rehash ca-dir
     # Public-key pin of the server leaf (CURLOPT_PINNEDPUBLICKEY "sha256//<pin>").
-    openssl x509 -in server.pem -pubkey -noout | openssl pkey -pubin -outform DER |
-      openssl dgst -sha256 -binary | openssl base64 -A >server.pin
-    openssl x509 -in other.pem -pubkey -noout | openssl pkey -pubin -outform DER |
-      openssl dgst -sha256 -binary | openssl base64 -A >other.pin
+    for leaf in server other; do
+      openssl x509 -in "$leaf.pem" -pubkey -noout | openssl pkey -pubin -outform DER |
+        openssl dgst -sha256 -binary | openssl base64 -A >"$leaf.pin"
+    done
     rm -f ./*.csr ./*.ext ./*.srl
     chmod 600 ./*.key client.key.der client.p12
   )

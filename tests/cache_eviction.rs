@@ -4,7 +4,7 @@
 mod cache_support;
 mod common;
 use cache_support::*;
-use common::{opts, require_testbed, text};
+use common::{opts, testbed, text};
 use ohos_http::{create_http, create_http_response_cache, HttpResponse, MAX_CACHE_SIZE};
 use parking_lot::Mutex;
 
@@ -16,7 +16,7 @@ fn get(url: &str) -> HttpResponse {
 
 #[test]
 fn least_recently_used_entries_are_evicted_at_the_size_bound() {
-    require_testbed();
+    testbed!();
     let _serial = SERIAL.lock();
     ohos_http::set_cache_directory(temp_dir("cache-eviction"));
     // room for two 3000-byte entries (each counts its body plus fields, URL and overhead)
@@ -55,7 +55,7 @@ fn least_recently_used_entries_are_evicted_at_the_size_bound() {
 
 #[test]
 fn sizes_are_clamped_to_ten_mib_and_zero_stores_nothing() {
-    require_testbed();
+    testbed!();
     let _serial = SERIAL.lock();
     let cache = create_http_response_cache(Some(100 * 1024 * 1024));
     assert_eq!(cache.usage().capacity, MAX_CACHE_SIZE);

@@ -5,7 +5,7 @@
 mod cache_support;
 mod common;
 use cache_support::*;
-use common::{block_on, require_testbed, text};
+use common::{block_on, testbed, text};
 use ohos_http::{create_http, create_http_response_cache, HttpResponse};
 use parking_lot::Mutex;
 use std::path::Path;
@@ -43,7 +43,7 @@ fn child_env() -> Option<(String, String)> {
 
 #[test]
 fn flush_then_a_new_process_reads_the_file() {
-    require_testbed();
+    testbed!();
     let _serial = SERIAL.lock();
     if let Some((dir, k)) = child_env() {
         // the new process: the entry comes from the file, not from the server
@@ -92,7 +92,7 @@ fn flush_then_a_new_process_reads_the_file() {
 
 #[test]
 fn a_corrupt_or_truncated_file_is_ignored_with_one_log_line() {
-    require_testbed();
+    testbed!();
     let _serial = SERIAL.lock();
     if let Some((dir, k)) = child_env() {
         ohos_http::set_cache_directory(&dir);
@@ -145,7 +145,7 @@ fn a_corrupt_or_truncated_file_is_ignored_with_one_log_line() {
 
 #[test]
 fn delete_empties_memory_and_disk_and_turns_the_cache_off() {
-    require_testbed();
+    testbed!();
     let _serial = SERIAL.lock();
     if child_env().is_some() {
         return;

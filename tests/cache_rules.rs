@@ -6,7 +6,7 @@
 mod cache_support;
 mod common;
 use cache_support::*;
-use common::{block_on, opts, require_testbed, text};
+use common::{block_on, opts, testbed, text};
 use ohos_http::{create_http, create_http_response_cache, Event, EventType, HttpResponse, HttpResponseCache};
 use parking_lot::Mutex;
 use std::sync::{mpsc, Arc, Once};
@@ -24,7 +24,7 @@ fn get(url: &str, options: &str) -> HttpResponse {
 
 #[test]
 fn fresh_hit_is_served_without_a_network_request() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("fresh");
     let url = count_url(&k, "cc=max-age=3600");
@@ -42,7 +42,7 @@ fn fresh_hit_is_served_without_a_network_request() {
 
 #[test]
 fn a_hit_fires_headers_receive() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("hit-headers");
     let url = count_url(&k, "cc=max-age=3600");
@@ -62,7 +62,7 @@ fn a_hit_fires_headers_receive() {
 
 #[test]
 fn stale_entry_is_revalidated_and_a_304_serves_the_stored_body_as_200() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("etag");
     let url = count_url(&k, "cc=max-age=0&etag=v1&ct=text/plain");
@@ -82,7 +82,7 @@ fn stale_entry_is_revalidated_and_a_304_serves_the_stored_body_as_200() {
 
 #[test]
 fn last_modified_revalidation_uses_if_modified_since() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("lm");
     let url = count_url(&k, "cc=no-cache&lm=Sun,%2006%20Nov%201994%2008:49:37%20GMT");
@@ -95,7 +95,7 @@ fn last_modified_revalidation_uses_if_modified_since() {
 
 #[test]
 fn heuristic_freshness_from_last_modified() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("heuristic");
     // 10 % of the time since 1994: fresh for years
@@ -108,7 +108,7 @@ fn heuristic_freshness_from_last_modified() {
 
 #[test]
 fn expires_decides_without_max_age() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("expires-future");
     let url = count_url(&k, "expires=Fri,%2001%20Jan%202100%2000:00:00%20GMT");
@@ -130,7 +130,7 @@ fn expires_decides_without_max_age() {
 
 #[test]
 fn vary_keeps_one_entry_per_varying_request_value() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("vary");
     let url = count_url(&k, "cc=max-age=3600&vary=Accept-Language");
@@ -150,7 +150,7 @@ fn vary_keeps_one_entry_per_varying_request_value() {
 
 #[test]
 fn vary_star_is_never_reused() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("vary-star");
     let url = count_url(&k, "cc=max-age=3600&vary=*");
@@ -161,7 +161,7 @@ fn vary_star_is_never_reused() {
 
 #[test]
 fn no_store_is_never_stored() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("no-store");
     let url = count_url(&k, "cc=no-store,%20max-age=3600&etag=v1");
@@ -180,7 +180,7 @@ fn no_store_is_never_stored() {
 
 #[test]
 fn private_responses_are_stored_by_this_private_cache() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("private");
     let url = count_url(&k, "cc=private,%20max-age=3600");
@@ -196,7 +196,7 @@ fn private_responses_are_stored_by_this_private_cache() {
 
 #[test]
 fn request_directives_no_cache_max_age_min_fresh_max_stale() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("req-directives");
     let url = count_url(&k, "cc=max-age=3600&etag=v1");
@@ -236,7 +236,7 @@ fn request_directives_no_cache_max_age_min_fresh_max_stale() {
 
 #[test]
 fn only_if_cached_answers_504_when_nothing_usable_is_stored() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("only-if-cached");
     let url = count_url(&k, "cc=max-age=3600");
@@ -260,7 +260,7 @@ fn only_if_cached_answers_504_when_nothing_usable_is_stored() {
 
 #[test]
 fn using_cache_false_bypasses_reads_but_still_stores() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("using-cache-false");
     let url = count_url(&k, "cc=max-age=3600");
@@ -275,7 +275,7 @@ fn using_cache_false_bypasses_reads_but_still_stores() {
 
 #[test]
 fn authorization_is_part_of_the_key() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("auth");
     let url = count_url(&k, "cc=max-age=3600");
@@ -293,7 +293,7 @@ fn authorization_is_part_of_the_key() {
 
 #[test]
 fn unsafe_methods_invalidate_the_url() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("invalidate");
     let url = count_url(&k, "cc=max-age=3600");
@@ -312,7 +312,7 @@ fn unsafe_methods_invalidate_the_url() {
 
 #[test]
 fn a_redirected_response_is_not_stored_under_the_first_url() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("redirect");
     let target = format!("/count/{k}?cc=max-age=3600");
@@ -325,7 +325,7 @@ fn a_redirected_response_is_not_stored_under_the_first_url() {
 
 #[test]
 fn ranges_and_application_conditionals_pass_by() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("range");
     let url = count_url(&k, "cc=max-age=3600");
@@ -339,7 +339,7 @@ fn ranges_and_application_conditionals_pass_by() {
 
 #[test]
 fn max_limit_applies_to_cached_bodies() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("maxlimit");
     let url = count_url(&k, "cc=max-age=3600&size=1000");
@@ -351,7 +351,7 @@ fn max_limit_applies_to_cached_bodies() {
 
 #[test]
 fn head_responses_are_their_own_entries() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("head");
     let url = count_url(&k, "cc=max-age=3600");
@@ -390,7 +390,7 @@ fn stream(url: &str) -> (u32, Vec<String>, Vec<u8>) {
 
 #[test]
 fn stream_responses_are_stored_with_their_body_and_served_with_events() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("stream");
     let url = count_url(&k, "cc=max-age=3600");
@@ -408,7 +408,7 @@ fn stream_responses_are_stored_with_their_body_and_served_with_events() {
 
 #[test]
 fn stream_revalidation_304_delivers_the_stored_body() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("stream-304");
     let url = count_url(&k, "cc=max-age=0&etag=v1");
@@ -421,7 +421,7 @@ fn stream_revalidation_304_delivers_the_stored_body() {
 
 #[test]
 fn large_stream_bodies_arrive_whole_from_the_cache() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("stream-large");
     let url = count_url(&k, "cc=max-age=3600&size=300000");
@@ -434,7 +434,7 @@ fn large_stream_bodies_arrive_whole_from_the_cache() {
 
 #[test]
 fn callback_and_async_requests_are_served_too() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("threading");
     let url = count_url(&k, "cc=max-age=3600");
@@ -450,7 +450,7 @@ fn callback_and_async_requests_are_served_too() {
 
 #[test]
 fn concurrent_requests_to_one_url_keep_the_store_consistent() {
-    require_testbed();
+    testbed!();
     let cache = cache();
     let fresh = key("concurrent-fresh");
     let stale = key("concurrent-stale");
@@ -499,7 +499,7 @@ fn concurrent_requests_to_one_url_keep_the_store_consistent() {
 
 #[test]
 fn flush_callback_and_async_forms() {
-    require_testbed();
+    testbed!();
     let cache = cache();
     let (tx, rx) = mpsc::channel();
     cache.flush_with_callback(move |r| tx.send((r, std::thread::current().name().map(str::to_string))).unwrap());

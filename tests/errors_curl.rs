@@ -5,7 +5,6 @@ use common::*;
 use ohos_http::{create_http, HttpError};
 
 fn fail(url: &str, options: Option<&str>) -> HttpError {
-    require_testbed();
     match create_http().request(url, options.map(opts)) {
         Ok(r) => panic!("{url}: expected an error, got HTTP {}", r.response_code),
         Err(e) => e,
@@ -19,6 +18,7 @@ fn assert_code(e: &HttpError, code: u32, message: &str) {
 
 #[test]
 fn unsupported_protocol_1() {
+    testbed!();
     assert_code(&fail("gopherx://127.0.0.1/", None), 2_300_001, "Unsupported protocol");
     // a server that does not speak HTTP (HTTP/0.9 is not allowed)
     assert_code(&fail(&format!("{FAULT}/garbage"), None), 2_300_001, "Unsupported protocol");
@@ -26,12 +26,14 @@ fn unsupported_protocol_1() {
 
 #[test]
 fn malformed_url_3() {
+    testbed!();
     assert_code(&fail("http://", None), 2_300_003, "Invalid URL format or missing URL");
     assert_code(&fail("", None), 2_300_003, "Invalid URL format or missing URL");
 }
 
 #[test]
 fn unresolvable_host_6() {
+    testbed!();
     // asked of the testbed's own DNS server (never a resolver outside loopback)
     let e = fail("http://no-such-host.invalid/", Some(r#"{"dnsServers":["127.0.0.1:15353"]}"#));
     assert_code(&e, 2_300_006, "Failed to resolve the host name");
@@ -43,6 +45,7 @@ fn unresolvable_host_6() {
 
 #[test]
 fn connection_refused_7() {
+    testbed!();
     let e = fail("http://127.0.0.1:1/", None);
     assert_code(&e, 2_300_007, "Failed to connect to the server");
     assert!(e.message().len() > "Failed to connect to the server".len(), "curl's detail is appended: {e}");
@@ -50,22 +53,26 @@ fn connection_refused_7() {
 
 #[test]
 fn header_line_without_colon_8() {
+    testbed!();
     assert_code(&fail(&format!("{FAULT}/nocolon"), None), 2_300_008, "Invalid server response");
 }
 
 #[test]
 fn short_body_18() {
+    testbed!();
     assert_code(&fail(&format!("{FAULT}/short"), None), 2_300_018, "Transferred a partial file");
 }
 
 #[test]
 fn read_timeout_28() {
+    testbed!();
     let e = fail(&format!("{FAULT}/delay?ms=5000"), Some(r#"{"readTimeout":1000}"#));
     assert_code(&e, 2_300_028, "Operation timeout");
 }
 
 #[test]
 fn tls_to_a_plain_port_35() {
+    testbed!();
     // 35 stays 35 (the reference maps it to 2300999)
     let e = fail("https://127.0.0.1:18080/get", Some(&format!(r#"{{"caPath":"{}"}}"#, ca())));
     assert_eq!(e.code(), 2_300_035, "{e}");
@@ -74,22 +81,26 @@ fn tls_to_a_plain_port_35() {
 
 #[test]
 fn too_many_redirects_47() {
+    testbed!();
     let e = fail(&format!("{HTTPBIN}/redirect/31"), None);
     assert_code(&e, 2_300_047, "The number of redirections reaches the maximum allowed");
 }
 
 #[test]
 fn empty_reply_52() {
+    testbed!();
     assert_code(&fail(&format!("{FAULT}/close"), None), 2_300_052, "The server returned nothing");
 }
 
 #[test]
 fn reset_mid_body_56() {
+    testbed!();
     assert_code(&fail(&format!("{FAULT}/rst"), None), 2_300_056, "Failed to receive data from the peer");
 }
 
 #[test]
 fn untrusted_certificate_60() {
+    testbed!();
     // the system bundle does not know the testbed's CA
     let e = fail(&format!("{HTTPBIN_TLS}/get"), None);
     assert_code(&e, 2_300_060, "Invalid SSL peer certificate");
@@ -97,17 +108,20 @@ fn untrusted_certificate_60() {
 
 #[test]
 fn bad_content_encoding_61() {
+    testbed!();
     assert_code(&fail(&format!("{FAULT}/badgzip"), None), 2_300_061, "Invalid HTTP encoding format");
 }
 
 #[test]
 fn body_over_max_limit_63() {
+    testbed!();
     let e = fail(&format!("{FAULT}/bytes?size=2000"), Some(r#"{"maxLimit":1000}"#));
     assert_code(&e, 2_300_063, "Maximum file size exceeded");
 }
 
 #[test]
 fn missing_ca_file_77() {
+    testbed!();
     let e = fail(&format!("{HTTPBIN_TLS}/get"), Some(r#"{"caPath":"/nonexistent/ca.pem"}"#));
     assert_code(&e, 2_300_077, "The SSL CA certificate does not exist or is inaccessible");
 }

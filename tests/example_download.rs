@@ -5,7 +5,7 @@ use std::process::Command;
 
 #[test]
 fn download_tool_resumes_a_partial_file() {
-    require_testbed();
+    testbed!();
     let exe = std::env::current_exe().unwrap();
     let tool = exe.parent().unwrap().parent().unwrap().join("examples/download");
     assert!(tool.exists(), "build the examples first (cargo test builds them): {}", tool.display());

@@ -3,6 +3,8 @@
 //! on a rejected call), and a request through each form. The C++ host in examples/cpp/ covers
 //! the same from C++ (testbed/cpp-example.sh).
 mod common;
+mod local;
+use common::testbed;
 
 use ohos_http::ffi::*;
 use std::ffi::{c_char, c_void, CStr, CString};
@@ -44,6 +46,7 @@ unsafe extern "C" fn ignore_event(_: *mut c_void, _: *const ohos_http_event_t) {
 
 #[test]
 fn error_messages_are_static_and_spec_texts() {
+    testbed!();
     assert_eq!(message(2_300_007), "Failed to connect to the server");
     assert_eq!(message(401), "Parameter error");
     assert_eq!(message(2_300_999), "Unknown error");
@@ -56,6 +59,7 @@ fn error_messages_are_static_and_spec_texts() {
 
 #[test]
 fn null_pointers_and_bad_utf8_are_401() {
+    testbed!();
     unsafe {
         assert_eq!(ohos_http_create(null_mut()), 401);
         assert_eq!(ohos_http_destroy(null_mut()), 401);
@@ -104,6 +108,7 @@ fn null_pointers_and_bad_utf8_are_401() {
 
 #[test]
 fn options_errors_name_the_field_and_bytes_need_a_part() {
+    testbed!();
     unsafe {
         let mut o = null_mut();
         let mut err = null_mut();
@@ -132,6 +137,7 @@ fn options_errors_name_the_field_and_bytes_need_a_part() {
 
 #[test]
 fn listener_user_data_is_freed_once_by_off_or_destroy() {
+    testbed!();
     let freed = AtomicUsize::new(0);
     let ud = &freed as *const AtomicUsize as *mut c_void;
     unsafe {
@@ -192,6 +198,7 @@ fn wait_freed(d: &Done) -> (usize, i32, usize, String) {
 
 #[test]
 fn async_user_data_freed_after_the_callback_and_kept_on_rejection() {
+    testbed!();
     let d = Arc::new(Done::default());
     let ud = Arc::as_ptr(&d) as *mut c_void;
     unsafe {
@@ -241,14 +248,15 @@ fn async_user_data_freed_after_the_callback_and_kept_on_rejection() {
 
 #[test]
 fn destroy_cancels_an_async_request_with_2300042() {
-    common::require_testbed();
+    testbed!();
     let d = Arc::new(Done::default());
     let ud = Arc::as_ptr(&d) as *mut c_void;
     unsafe {
         let mut h = create();
-        let url = c(&format!("{}/hang", common::FAULT));
+        let server = local::LocalServer::start();
+        let url = c(&server.url("/hold/destroyed"));
         assert_eq!(ohos_http_request_async(h, url.as_ptr(), null(), Some(on_done), ud, Some(done_free), null_mut()), 0);
-        std::thread::sleep(Duration::from_millis(200));
+        assert!(server.wait_arrival("destroyed", Duration::from_secs(20)), "the request is in flight");
         assert_eq!(ohos_http_destroy(&mut h), 0);
         assert!(h.is_null());
         let (calls, status, frees, _) = wait_freed(&d);
@@ -279,7 +287,7 @@ unsafe extern "C" fn record(user_data: *mut c_void, event: *const ohos_http_even
 
 #[test]
 fn get_post_bytes_and_stream_through_the_abi() {
-    common::require_testbed();
+    testbed!();
     unsafe {
         let mut h = create();
         // GET: accessors
@@ -336,6 +344,7 @@ fn get_post_bytes_and_stream_through_the_abi() {
 
 #[test]
 fn versions_and_reactor_limits() {
+    testbed!();
     unsafe {
         let v = CStr::from_ptr(ohos_http_version()).to_str().unwrap();
         assert_eq!(v, env!("CARGO_PKG_VERSION"));

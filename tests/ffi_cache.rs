@@ -1,5 +1,6 @@
 //! The response cache through the C ABI (its own test binary: the cache is process-wide).
 mod common;
+use common::testbed;
 
 use ohos_http::ffi::*;
 use std::ffi::{c_void, CString};
@@ -50,7 +51,7 @@ fn from_cache(h: *const ohos_http_request_t, url: &CString) -> bool {
 
 #[test]
 fn create_serve_flush_delete() {
-    common::require_testbed();
+    testbed!();
     let dir = std::env::temp_dir().join(format!("ohos-http-ffi-cache-{}", std::process::id()));
     unsafe {
         assert_eq!(ohos_http_cache_create(0, null_mut()), 401);

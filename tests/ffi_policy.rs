@@ -1,5 +1,6 @@
 //! The network policy through the C ABI (its own test binary: the policy is process-wide).
 mod common;
+use common::testbed;
 
 use ohos_http::ffi::*;
 use std::ffi::{c_char, CStr, CString};
@@ -29,7 +30,7 @@ fn get(h: *const ohos_http_request_t, url: &str) -> (i32, String) {
 
 #[test]
 fn setters_json_file_and_reset() {
-    common::require_testbed();
+    testbed!();
     let url = format!("{}/get", common::HTTPBIN);
     unsafe {
         let mut h = null_mut();

@@ -7,19 +7,20 @@ use net_common::*;
 use ohos_http::create_http;
 
 fn mtls(client_cert: &str) -> Result<ohos_http::HttpResponse, ohos_http::HttpError> {
-    require_testbed();
     let fields = format!(r#"{},"clientCert":{client_cert}"#, tls());
     create_http().request(&format!("{MTLS}/get"), Some(opts_with(&fields)))
 }
 
 #[test]
 fn pem_certificate_and_key() {
+    testbed!();
     let r = mtls(&format!(r#"{{"certPath":"{}","keyPath":"{}"}}"#, cert("client.pem"), cert("client.key"))).unwrap();
     assert_eq!(r.response_code, 200);
 }
 
 #[test]
 fn pem_with_an_encrypted_key_and_its_password() {
+    testbed!();
     let r = mtls(&format!(
         r#"{{"certPath":"{}","keyPath":"{}","keyPassword":"secret"}}"#,
         cert("client.pem"),
@@ -31,6 +32,7 @@ fn pem_with_an_encrypted_key_and_its_password() {
 
 #[test]
 fn der_certificate_with_a_der_key() {
+    testbed!();
     // the key's format follows certType
     let r = mtls(&format!(
         r#"{{"certPath":"{}","certType":"DER","keyPath":"{}"}}"#,
@@ -43,6 +45,7 @@ fn der_certificate_with_a_der_key() {
 
 #[test]
 fn p12_carries_the_key() {
+    testbed!();
     let r = mtls(&format!(
         r#"{{"certPath":"{}","certType":"P12","keyPath":"","keyPassword":"secret"}}"#,
         cert("client.p12")
@@ -53,10 +56,10 @@ fn p12_carries_the_key() {
 
 #[test]
 fn wrong_password_is_2300058() {
+    testbed!();
     // 127.0.0.1, a host name no other test here uses: libcurl 7.88 matches idle connections
     // by certificate file, not by key or password, so a connection the other tests left to
     // localhost:18444 (made with the right password) would be reused without loading the key.
-    require_testbed();
     let http = create_http();
     let fail = |client_cert: String| {
         let fields = format!(r#"{},"clientCert":{client_cert}"#, tls());
@@ -79,9 +82,9 @@ fn wrong_password_is_2300058() {
 
 #[test]
 fn no_certificate_for_a_server_that_requires_one_is_2300056_on_curl_7_88() {
+    testbed!();
     // TLS 1.3: the handshake completes on the client's side and the server's alert arrives
     // with the first read, which libcurl 7.88.1 reports as CURLE_RECV_ERROR (56).
-    require_testbed();
     let e = create_http().request(&format!("{MTLS}/get"), Some(opts_with(&tls()))).unwrap_err();
     assert_eq!(e.code(), 2_300_056, "{e}");
 }

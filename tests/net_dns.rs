@@ -27,7 +27,7 @@ fn dead_server() -> String {
 
 #[test]
 fn names_resolve_through_the_given_server() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let o = servers(&[DNS_SERVER.into()]);
     let r = http.request("http://test.example:18080/headers", Some(opts_with(&o))).unwrap();
@@ -45,7 +45,7 @@ fn names_resolve_through_the_given_server() {
 
 #[test]
 fn invalid_entries_are_skipped_and_only_three_are_used() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     // "bad" and "dns.example" are skipped; dnsmasq is the first valid entry
     let o = servers(&["bad".into(), "dns.example".into(), DNS_SERVER.into()]);
@@ -58,7 +58,7 @@ fn invalid_entries_are_skipped_and_only_three_are_used() {
 
 #[test]
 fn a_dead_server_falls_back_to_the_next() {
-    require_testbed();
+    testbed!();
     let o = servers(&[dead_server(), DNS_SERVER.into()]);
     let started = Instant::now();
     let r = create_http().request("http://test.example:18080/get", Some(opts_with(&o))).unwrap();
@@ -69,7 +69,7 @@ fn a_dead_server_falls_back_to_the_next() {
 
 #[test]
 fn a_silent_server_times_out_then_falls_back() {
-    require_testbed();
+    testbed!();
     let silent = FakeDns::start(FakeMode::Silent, LOCAL4);
     let o = servers(&[silent.addr.to_string(), DNS_SERVER.into()]);
     let started = Instant::now();
@@ -89,7 +89,7 @@ fn a_silent_server_times_out_then_falls_back() {
 
 #[test]
 fn no_answer_from_any_server_is_2300006() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     // dnsmasq refuses names it does not serve (REFUSED: the next server would be asked)
     let e = http.request("http://nope.invalid:18080/get", Some(opts_with(&servers(&[DNS_SERVER.into()])))).unwrap_err();
@@ -117,7 +117,7 @@ fn no_answer_from_any_server_is_2300006() {
 
 #[test]
 fn a_truncated_answer_is_asked_again_over_tcp() {
-    require_testbed();
+    testbed!();
     let fake = FakeDns::start(FakeMode::TruncateUdp, LOCAL4);
     let o = servers(&[fake.addr.to_string()]);
     let r = create_http().request("http://tcp.test:18080/headers", Some(opts_with(&o))).unwrap();
@@ -128,7 +128,7 @@ fn a_truncated_answer_is_asked_again_over_tcp() {
 
 #[test]
 fn an_ipv6_server_with_a_port() {
-    require_testbed();
+    testbed!();
     let fake = FakeDns::start(FakeMode::Answer, LOCAL6);
     let o = servers(&[format!("[::1]:{}", fake.addr.port())]);
     let r = create_http().request("http://six.test:18080/get", Some(opts_with(&o))).unwrap();
@@ -138,7 +138,7 @@ fn an_ipv6_server_with_a_port() {
 
 #[test]
 fn ip_literals_need_no_lookup() {
-    require_testbed();
+    testbed!();
     let silent = FakeDns::start(FakeMode::Silent, LOCAL4);
     let o = servers(&[silent.addr.to_string()]);
     let started = Instant::now();
@@ -151,7 +151,7 @@ fn ip_literals_need_no_lookup() {
 
 #[test]
 fn a_slow_dns_server_does_not_stall_other_transfers() {
-    require_testbed();
+    testbed!();
     let silent = FakeDns::start(FakeMode::Silent, LOCAL4);
     let http = create_http();
     let started = Instant::now();
@@ -166,7 +166,7 @@ fn a_slow_dns_server_does_not_stall_other_transfers() {
         );
     }
     // the caller was not blocked
-    assert!(started.elapsed() < Duration::from_millis(300), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
     // meanwhile other transfers run at full speed
     for _ in 0..10 {
         assert_eq!(http.request(&format!("{HTTPBIN}/get"), None).unwrap().response_code, 200);
@@ -182,13 +182,13 @@ fn a_slow_dns_server_does_not_stall_other_transfers() {
 
 #[test]
 fn the_pinned_answer_stays_with_its_transfer() {
+    testbed!();
     // Without dnsServers a name goes to the system resolver, which does not know
     // test.example: only inside the testbed's network namespace, where that lookup cannot
     // leave loopback.
     if !in_private_netns() {
         return;
     }
-    require_testbed();
     let http = create_http();
     let url = "http://v4only.test.example:18080/get";
     // `Connection: close`: no idle connection is left that curl could reuse without a lookup
@@ -201,7 +201,7 @@ fn the_pinned_answer_stays_with_its_transfer() {
 
 #[test]
 fn dropping_the_future_during_the_lookup_sends_nothing() {
-    require_testbed();
+    testbed!();
     let silent = FakeDns::start(FakeMode::Silent, LOCAL4);
     let answering = FakeDns::start(FakeMode::Answer, LOCAL4);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

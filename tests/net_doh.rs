@@ -8,7 +8,7 @@ use ohos_http::create_http;
 
 #[test]
 fn names_resolve_over_https() {
-    require_testbed();
+    testbed!();
     let fields = format!(r#"{},"dnsOverHttps":"{DOH_URL}""#, tls());
     let r = create_http().request("http://test.example:18080/headers", Some(opts_with(&fields))).unwrap();
     assert_eq!(r.response_code, 200);
@@ -19,9 +19,9 @@ fn names_resolve_over_https() {
 
 #[test]
 fn a_failing_doh_server_is_2300006() {
+    testbed!();
     // A name per case: libcurl reuses an idle connection to the same host and port before it
     // resolves anything, so a name another request already connected to would not show it.
-    require_testbed();
     let http = create_http();
     // nobody listening
     let fields = format!(r#"{},"dnsOverHttps":"https://127.0.0.1:1/dns-query""#, tls());
@@ -40,12 +40,12 @@ fn a_failing_doh_server_is_2300006() {
 
 #[test]
 fn doh_answers_stay_with_their_transfer() {
+    testbed!();
     // Without DoH a name goes to the system resolver, which does not know test.example: only
     // inside the testbed's network namespace, where that lookup cannot leave loopback.
     if !in_private_netns() {
         return;
     }
-    require_testbed();
     let http = create_http();
     let url = "http://doh-private.test.example:18080/get";
     // `Connection: close`: no idle connection is left that curl could reuse without a lookup

@@ -7,7 +7,6 @@ use net_common::*;
 use ohos_http::create_http;
 
 fn pinned(url: &str, pins: &[(&str, &str)]) -> Result<ohos_http::HttpResponse, ohos_http::HttpError> {
-    require_testbed();
     let pins = pins
         .iter()
         .map(|(hash, alg)| format!(r#"{{"publicKeyHash":"{hash}","hashAlgorithm":"{alg}"}}"#))
@@ -18,12 +17,14 @@ fn pinned(url: &str, pins: &[(&str, &str)]) -> Result<ohos_http::HttpResponse, o
 
 #[test]
 fn the_server_pin_matches() {
+    testbed!();
     let r = pinned(&format!("{HTTPBIN_TLS}/get"), &[(&server_pin(), "SHA-256")]).unwrap();
     assert_eq!(r.response_code, 200);
 }
 
 #[test]
 fn one_of_many_matching_is_enough() {
+    testbed!();
     let pin = server_pin();
     let r = pinned(&format!("{HTTPBIN_TLS}/get"), &[(OTHER_PIN, "SHA-256"), (&pin, "SHA-256")]).unwrap();
     assert_eq!(r.response_code, 200);
@@ -31,6 +32,7 @@ fn one_of_many_matching_is_enough() {
 
 #[test]
 fn no_pin_matching_is_2300090() {
+    testbed!();
     let e = pinned(&format!("{HTTPBIN_TLS}/get"), &[(OTHER_PIN, "SHA-256")]).unwrap_err();
     assert_eq!(e.code(), 2_300_090, "{e}");
     assert!(e.message().starts_with("Specified pinned public key did not match"), "{e}");
@@ -38,6 +40,7 @@ fn no_pin_matching_is_2300090() {
 
 #[test]
 fn a_cached_connection_is_not_reused_past_a_pin() {
+    testbed!();
     // 127.0.0.1 only here: a connection made without pins must not satisfy a pinned request
     let url = "https://127.0.0.1:18443/get";
     let http = create_http();
@@ -49,6 +52,7 @@ fn a_cached_connection_is_not_reused_past_a_pin() {
 
 #[test]
 fn an_algorithm_other_than_sha256_is_401() {
+    testbed!();
     let e = pinned(&format!("{HTTPBIN_TLS}/get"), &[(&server_pin(), "SHA-1")]).unwrap_err();
     assert_eq!(e.code(), 401, "{e}");
     assert!(e.message().contains("certificatePinning[0].hashAlgorithm"), "{e}");

@@ -6,28 +6,8 @@ mod net_common;
 use common::*;
 use net_common::*;
 use ohos_http::{
-    create_http, load_network_policy_json, network_policy, reset_network_policy, set_network_policy, DomainName,
-    DomainPolicy, NetworkPolicy,
+    create_http, load_network_policy_json, network_policy, set_network_policy, DomainName, DomainPolicy, NetworkPolicy,
 };
-use std::sync::{Mutex, MutexGuard};
-
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Holds the lock; restores the default policy when dropped (also when a test fails).
-struct PolicyScope(#[allow(dead_code)] MutexGuard<'static, ()>);
-
-impl Drop for PolicyScope {
-    fn drop(&mut self) {
-        reset_network_policy();
-    }
-}
-
-fn scope(policy: NetworkPolicy) -> PolicyScope {
-    require_testbed();
-    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    set_network_policy(policy);
-    PolicyScope(guard)
-}
 
 fn domains(names: &[&str]) -> Vec<DomainName> {
     names.iter().map(|n| DomainName { name: n.to_string(), include_subdomains: false }).collect()
@@ -35,6 +15,7 @@ fn domains(names: &[&str]) -> Vec<DomainName> {
 
 #[test]
 fn no_internet_is_201_before_any_socket() {
+    testbed!();
     let _p = scope(NetworkPolicy { internet_allowed: false, ..Default::default() });
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -53,6 +34,7 @@ fn no_internet_is_201_before_any_socket() {
 
 #[test]
 fn hosts_outside_the_allow_list_are_2300998() {
+    testbed!();
     let _p = scope(NetworkPolicy {
         allowed_domains: Some(vec!["127.0.0.1".into(), "*.test.example".into()]),
         ..Default::default()
@@ -72,6 +54,7 @@ fn hosts_outside_the_allow_list_are_2300998() {
 
 #[test]
 fn cleartext_to_a_domain_that_forbids_it_is_2300997() {
+    testbed!();
     let _p = scope(NetworkPolicy {
         cleartext_permitted: true,
         domains: vec![DomainPolicy {
@@ -92,6 +75,7 @@ fn cleartext_to_a_domain_that_forbids_it_is_2300997() {
 
 #[test]
 fn redirects_are_checked_too() {
+    testbed!();
     let _p = scope(NetworkPolicy {
         allowed_domains: Some(vec!["127.0.0.1".into(), "::1".into()]),
         domains: vec![DomainPolicy {
@@ -115,6 +99,7 @@ fn redirects_are_checked_too() {
 
 #[test]
 fn domain_pins_apply_to_requests_without_their_own() {
+    testbed!();
     let pin = |h: &str| ohos_http::CertificatePinning { public_key_hash: h.into(), hash_algorithm: "SHA-256".into() };
     let _p = scope(NetworkPolicy {
         domains: vec![DomainPolicy {
@@ -147,6 +132,7 @@ fn domain_pins_apply_to_requests_without_their_own() {
 
 #[test]
 fn the_policy_loads_from_a_network_config_json_file() {
+    testbed!();
     let _p = scope(NetworkPolicy::default());
     let dir = std::env::temp_dir().join(format!("ohos-http-policy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -204,6 +190,7 @@ fn the_policy_loads_from_a_network_config_json_file() {
 
 #[test]
 fn the_default_policy_allows_everything() {
+    testbed!();
     let _p = scope(NetworkPolicy::default());
     assert_eq!(network_policy(), NetworkPolicy::default());
     let r = create_http().request("http://localhost:18080/redirect-to?url=http://127.0.0.1:18080/get", None).unwrap();

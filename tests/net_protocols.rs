@@ -11,7 +11,7 @@ use std::time::Duration;
 
 #[test]
 fn http1_1_is_forced_over_tls() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request("https://127.0.0.1:18443/get", Some(opts_with(&format!(r#"{},"usingProtocol":0"#, tls()))));
     assert_eq!(r.unwrap().http_version, "1.1");
@@ -19,7 +19,7 @@ fn http1_1_is_forced_over_tls() {
 
 #[test]
 fn http2_is_negotiated_over_tls() {
-    require_testbed();
+    testbed!();
     let r =
         create_http().request("https://[::1]:18443/get", Some(opts_with(&format!(r#"{},"usingProtocol":1"#, tls()))));
     let r = r.unwrap();
@@ -28,7 +28,7 @@ fn http2_is_negotiated_over_tls() {
 
 #[test]
 fn http2_over_plain_http_is_h2c_with_prior_knowledge() {
-    require_testbed();
+    testbed!();
     let r = create_http().request(&format!("{HTTPBIN_V6}/get"), Some(opts_with(r#""usingProtocol":1"#))).unwrap();
     assert_eq!((r.response_code, r.http_version.as_str()), (200, "2"));
     // and HTTP1_1 over plain HTTP is 1.1 (nginx: another server)
@@ -38,7 +38,7 @@ fn http2_over_plain_http_is_h2c_with_prior_knowledge() {
 
 #[test]
 fn http3_falls_back_when_libcurl_lacks_it() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request("https://localhost:18443/get", Some(opts_with(&format!(r#"{},"usingProtocol":2"#, tls()))))
         .unwrap();
@@ -57,7 +57,7 @@ fn http3_falls_back_when_libcurl_lacks_it() {
 
 #[test]
 fn concurrent_requests_to_one_h2_server_share_one_connection() {
-    require_testbed();
+    testbed!();
     // nginx TLS + h2 (port 18446) is used by no other test in this binary
     const N: usize = 40;
     let before = established_to(18446);

@@ -26,7 +26,7 @@ fn proxied(r: &ohos_http::HttpResponse) -> bool {
 
 #[test]
 fn http_goes_through_the_forward_proxy() {
-    require_testbed();
+    testbed!();
     let r = create_http().request(&format!("{HTTPBIN}/headers"), Some(via("127.0.0.1", PROXY_PORT, &[]))).unwrap();
     assert_eq!(r.response_code, 200);
     assert!(proxied(&r), "no X-Tinyproxy in {:?}", seen_headers(&r));
@@ -35,7 +35,7 @@ fn http_goes_through_the_forward_proxy() {
 
 #[test]
 fn https_goes_through_a_connect_tunnel() {
-    require_testbed();
+    testbed!();
     // [::1]:18443: a target no other test tunnels to, so tinyproxy's log line is ours
     let needle = "CONNECT [::1]:18443";
     let before = log_lines_with("tinyproxy-18128.log", needle);
@@ -48,7 +48,7 @@ fn https_goes_through_a_connect_tunnel() {
 
 #[test]
 fn the_exclusion_list_bypasses_the_proxy() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     for exclusions in [&["127.0.0.1"][..], &["*"], &["127.0.0.*"], &["localhost", "127.*"]] {
         let r = http.request(&format!("{HTTPBIN}/headers"), Some(via("127.0.0.1", PROXY_PORT, exclusions))).unwrap();
@@ -63,7 +63,7 @@ fn the_exclusion_list_bypasses_the_proxy() {
 
 #[test]
 fn credentials_in_the_host_authenticate_to_the_proxy() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     for host in ["user:pass@127.0.0.1", "http://user:pass@127.0.0.1"] {
         let r = http.request(&format!("{HTTPBIN}/headers"), Some(via(host, AUTH_PROXY_PORT, &[]))).unwrap();
@@ -76,7 +76,7 @@ fn credentials_in_the_host_authenticate_to_the_proxy() {
 
 #[test]
 fn proxy_407_is_a_response_when_forwarding_and_2300056_on_connect() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     // forward: the proxy's 407 is the response
     let r = http.request(&format!("{HTTPBIN}/get"), Some(via("127.0.0.1", AUTH_PROXY_PORT, &[]))).unwrap();
@@ -95,14 +95,14 @@ fn proxy_407_is_a_response_when_forwarding_and_2300056_on_connect() {
 
 #[test]
 fn a_dead_proxy_is_2300007() {
-    require_testbed();
+    testbed!();
     let e = create_http().request(&format!("{HTTPBIN}/get"), Some(via("127.0.0.1", 1, &[]))).unwrap_err();
     assert_eq!(e.code(), 2_300_007, "{e}");
 }
 
 #[test]
 fn an_unresolvable_proxy_name_is_2300005() {
-    require_testbed();
+    testbed!();
     // resolved through dnsServers (dnsmasq refuses names outside test.example): no system
     // resolver is involved
     let o =

@@ -12,7 +12,7 @@ fn proxied(r: &ohos_http::HttpResponse) -> bool {
 
 #[test]
 fn false_ignores_the_environment_and_true_uses_it() {
-    require_testbed();
+    testbed!();
     let proxy = format!("http://127.0.0.1:{PROXY_PORT}");
     // before any request (the reactor thread reads the environment when it connects)
     std::env::set_var("http_proxy", &proxy);

@@ -6,7 +6,7 @@ use serde_json::json;
 
 #[test]
 fn get_returns_typed_response_with_lowercase_headers() {
-    require_testbed();
+    testbed!();
     let r = create_http().request(&format!("{HTTPBIN}/get"), None).unwrap();
     assert_eq!(r.response_code, 200);
     assert_eq!(r.result_type, HttpDataType::String, "application/json is a string without expectDataType");
@@ -18,7 +18,7 @@ fn get_returns_typed_response_with_lowercase_headers() {
 
 #[test]
 fn compressed_bodies_are_decoded_and_a_user_accept_encoding_wins() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     for (path, flag) in [("gzip", "gzipped"), ("deflate", "deflated"), ("brotli", "brotli")] {
         let r = http.request(&format!("{HTTPBIN}/{path}"), None).unwrap();
@@ -39,7 +39,7 @@ fn compressed_bodies_are_decoded_and_a_user_accept_encoding_wins() {
 
 #[test]
 fn every_method_is_sent_as_named() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     for m in [
         RequestMethod::Options,
@@ -63,7 +63,7 @@ fn every_method_is_sent_as_named() {
 
 #[test]
 fn post_object_is_json_with_default_content_type() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request(&format!("{HTTPBIN}/post"), Some(opts(r#"{"method":"POST","extraData":{"a":1,"b":"x"}}"#)))
         .unwrap();
@@ -75,7 +75,7 @@ fn post_object_is_json_with_default_content_type() {
 
 #[test]
 fn post_string_and_put_bytes_keep_user_content_type() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let r = http
         .request(
@@ -101,7 +101,7 @@ fn post_string_and_put_bytes_keep_user_content_type() {
 
 #[test]
 fn extra_data_becomes_the_query_for_get_like_methods() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let r =
         http.request(&format!("{HTTPBIN}/get?z=0"), Some(opts(r#"{"extraData":{"a":"x y","n":5,"t":true}}"#))).unwrap();
@@ -118,7 +118,7 @@ fn extra_data_becomes_the_query_for_get_like_methods() {
 
 #[test]
 fn header_values_of_every_scalar_type_are_sent() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request(&format!("{HTTPBIN}/headers"), Some(opts(r#"{"header":{"X-Str":"s","X-Num":5,"X-Bool":true}}"#)))
         .unwrap();
@@ -130,7 +130,7 @@ fn header_values_of_every_scalar_type_are_sent() {
 
 #[test]
 fn result_typing_follows_expect_data_type_then_content_type() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let r = http.request(&format!("{HTTPBIN}/json"), Some(opts(r#"{"expectDataType":1}"#))).unwrap();
     assert_eq!(r.result_type, HttpDataType::Object);
@@ -150,7 +150,7 @@ fn result_typing_follows_expect_data_type_then_content_type() {
 
 #[test]
 fn error_statuses_are_responses_not_errors() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     for code in [404u32, 418, 500, 503] {
         let r = http.request(&format!("{HTTPBIN}/status/{code}"), None).unwrap();
@@ -160,7 +160,7 @@ fn error_statuses_are_responses_not_errors() {
 
 #[test]
 fn set_cookie_is_an_array_and_cookies_is_curls_list() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request(&format!("{HTTPBIN}/response-headers?Set-Cookie=a%3D1&Set-Cookie=b%3D2&X-Dup=1&X-Dup=2"), None)
         .unwrap();
@@ -174,7 +174,7 @@ fn set_cookie_is_an_array_and_cookies_is_curls_list() {
 
 #[test]
 fn redirects_are_followed_and_only_the_final_headers_are_kept() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let r = http.request(&format!("{HTTPBIN}/redirect/3"), None).unwrap();
     assert_eq!(r.response_code, 200);
@@ -190,7 +190,7 @@ fn redirects_are_followed_and_only_the_final_headers_are_kept() {
 
 #[test]
 fn performance_timing_has_every_phase_in_order() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{"caPath":"{}"}}"#, ca()))))
         .unwrap();
@@ -207,14 +207,14 @@ fn performance_timing_has_every_phase_in_order() {
 
 #[test]
 fn ipv6_loopback_works() {
-    require_testbed();
+    testbed!();
     let r = create_http().request(&format!("{HTTPBIN_V6}/get"), None).unwrap();
     assert_eq!(r.response_code, 200);
 }
 
 #[test]
 fn cookies_never_carry_over_to_another_request() {
-    require_testbed();
+    testbed!();
     // easy handles are reused between requests: their cookies must not be
     for _ in 0..20 {
         let r = create_http().request(&format!("{HTTPBIN}/cookies/set?leak=1"), None).unwrap();

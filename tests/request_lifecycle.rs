@@ -12,7 +12,7 @@ fn thread_count() -> usize {
 
 #[test]
 fn dropping_an_http_request_lets_its_transfers_finish_and_leaks_nothing() {
-    require_testbed();
+    testbed!();
     // warm up the library's threads (reactor, dispatcher)
     create_http().request(&format!("{HTTPBIN}/get"), None).unwrap();
     let (tx, rx) = mpsc::channel();

@@ -14,7 +14,7 @@ fn body_len(r: &ohos_http::HttpResponse) -> usize {
 
 #[test]
 fn read_timeout_is_inactivity_so_a_trickling_body_survives() {
-    require_testbed();
+    testbed!();
     // 10 chunks, one every 200 ms: 2 s in all, far longer than the 700 ms readTimeout
     let t = Instant::now();
     let r = create_http()
@@ -27,7 +27,7 @@ fn read_timeout_is_inactivity_so_a_trickling_body_survives() {
 
 #[test]
 fn read_timeout_fires_when_a_body_stalls_and_zero_means_none() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     // to the millisecond, not whole seconds
     let t = Instant::now();
@@ -74,6 +74,7 @@ fn saturated_listener() -> (std::os::fd::OwnedFd, u16, Vec<std::net::TcpStream>)
 
 #[test]
 fn connect_timeout_fails_with_28() {
+    testbed!();
     let (_listener, port, _fillers) = saturated_listener();
     let t = Instant::now();
     let e = create_http()
@@ -85,8 +86,8 @@ fn connect_timeout_fails_with_28() {
 
 #[test]
 fn huge_timeouts_are_taken_never_a_curl_argument_error() {
+    testbed!();
     // u64::MAX used to reach CURLOPT_CONNECTTIMEOUT_MS as a negative long: 2300043.
-    require_testbed();
     let o = HttpRequestOptions { connect_timeout: Some(u64::MAX), read_timeout: Some(u64::MAX), ..Default::default() };
     let r = create_http().request(&format!("{HTTPBIN}/get"), Some(o)).unwrap();
     assert_eq!(r.response_code, 200);
@@ -94,7 +95,7 @@ fn huge_timeouts_are_taken_never_a_curl_argument_error() {
 
 #[test]
 fn using_protocol_selects_the_http_version() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let tls = format!(r#""caPath":"{}""#, ca());
     // HTTP/2 first: libcurl 7.88 may reuse an idle HTTP/1.1 connection for an HTTP/2 request,
@@ -122,7 +123,7 @@ fn using_protocol_selects_the_http_version() {
 
 #[test]
 fn ca_path_accepts_a_file_or_a_directory() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let r = http.request(&format!("{HTTPBIN_TLS}/get"), Some(opts(&format!(r#"{{"caPath":"{}"}}"#, ca())))).unwrap();
     assert_eq!(r.response_code, 200);
@@ -137,7 +138,7 @@ fn ca_path_accepts_a_file_or_a_directory() {
 
 #[test]
 fn resume_from_and_to_request_a_byte_range() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let whole = http.request(&format!("{NGINX}/1k.bin"), None).unwrap().result.to_bytes();
     assert_eq!(whole.len(), 1024);
@@ -155,7 +156,7 @@ fn resume_from_and_to_request_a_byte_range() {
 
 #[test]
 fn max_limit_is_enforced_for_content_length_and_chunked_bodies() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let limit = r#"{"maxLimit":1000,"expectDataType":2}"#;
     let r = http.request(&format!("{FAULT}/bytes?size=1000"), Some(opts(limit))).unwrap();
@@ -177,7 +178,7 @@ fn max_limit_is_enforced_for_content_length_and_chunked_bodies() {
 
 #[test]
 fn priority_and_using_cache_are_accepted() {
-    require_testbed();
+    testbed!();
     let r = create_http()
         .request(&format!("{HTTPBIN}/get"), Some(opts(r#"{"priority":1000,"usingCache":false}"#)))
         .unwrap();
@@ -192,6 +193,7 @@ fn param_error(o: HttpRequestOptions, field: &str) {
 
 #[test]
 fn invalid_values_are_401_naming_the_field() {
+    testbed!();
     param_error(HttpRequestOptions { priority: Some(0), ..Default::default() }, "priority");
     param_error(HttpRequestOptions { priority: Some(1001), ..Default::default() }, "priority");
     let header = serde_json::json!({"x-obj": {"a": 1}}).as_object().unwrap().clone();
@@ -213,6 +215,7 @@ fn invalid_values_are_401_naming_the_field() {
 
 #[test]
 fn fields_of_later_features_are_parsed_and_validated_now() {
+    testbed!();
     let o = opts(
         r#"{"clientCert":{"certPath":"/c.pem","certType":"P12","keyPath":"","keyPassword":"pw"},
             "usingProxy":{"host":"127.0.0.1","port":18128,"exclusionList":["localhost"]},

@@ -63,7 +63,7 @@ fn assert_order(log: &[Seen], body_len: u64, total: u64) {
 
 #[test]
 fn blocking_stream_delivers_the_body_only_through_events() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let (log, bytes) = record(&http);
     let code = http.request_in_stream(&format!("{NGINX}/1m.bin"), None).unwrap();
@@ -75,7 +75,7 @@ fn blocking_stream_delivers_the_body_only_through_events() {
 
 #[test]
 fn chunked_stream_reports_total_zero() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let (log, bytes) = record(&http);
     assert_eq!(http.request_in_stream(&format!("{FAULT}/chunked?size=100000"), None).unwrap(), 200);
@@ -85,7 +85,7 @@ fn chunked_stream_reports_total_zero() {
 
 #[test]
 fn callback_and_async_streams_run_events_on_the_dispatcher_in_order() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let (log, bytes) = record(&http);
     let threads = Arc::new(Mutex::new(std::collections::BTreeSet::new()));
@@ -115,7 +115,7 @@ fn callback_and_async_streams_run_events_on_the_dispatcher_in_order() {
 
 #[test]
 fn stream_has_no_max_limit_and_resumes_ranges() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let (_, bytes) = record(&http);
     let code = http.request_in_stream(&format!("{FAULT}/bytes?size={}", 8 << 20), Some(opts(r#"{"maxLimit":1000}"#)));
@@ -130,7 +130,7 @@ fn stream_has_no_max_limit_and_resumes_ranges() {
 
 #[test]
 fn failed_stream_has_no_data_end() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let (log, _) = record(&http);
     let e = http.request_in_stream(&format!("{FAULT}/rst"), None).unwrap_err();
@@ -140,7 +140,7 @@ fn failed_stream_has_no_data_end() {
 
 #[test]
 fn large_upload_goes_through_the_read_callback_with_send_progress() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let (log, _) = record(&http);
     let body: Vec<u8> = (0..100u32 << 20).map(|i| (i % 251) as u8).collect();
@@ -161,7 +161,7 @@ fn large_upload_goes_through_the_read_callback_with_send_progress() {
 
 #[test]
 fn multipart_parts_from_data_and_files() {
-    require_testbed();
+    testbed!();
     let dir = std::env::temp_dir().join(format!("ohos-http-mp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("upload.txt");
@@ -206,6 +206,7 @@ fn multipart_parts_from_data_and_files() {
 
 #[test]
 fn multipart_errors() {
+    testbed!();
     let http = create_http();
     let e = http
         .request(

@@ -1,6 +1,7 @@
 //! The three threading models, listeners (many, once, off), the thread each runs on, panics in
 //! listeners, destroy() and cancellation.
 mod common;
+mod local;
 use common::*;
 use ohos_http::{create_http, Event, EventType, HttpRequest};
 use parking_lot::Mutex;
@@ -15,7 +16,7 @@ fn thread_name() -> String {
 
 #[test]
 fn blocking_listeners_run_on_the_calling_thread() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
@@ -29,7 +30,7 @@ fn blocking_listeners_run_on_the_calling_thread() {
 
 #[test]
 fn callback_runs_on_the_dispatcher_thread_never_the_reactor() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let names = Arc::new(Mutex::new(Vec::new()));
     let n = names.clone();
@@ -46,6 +47,7 @@ fn callback_runs_on_the_dispatcher_thread_never_the_reactor() {
 
 #[test]
 fn callback_reports_option_errors_too() {
+    testbed!();
     let (tx, rx) = mpsc::channel();
     create_http().request_with_callback("http://127.0.0.1:1/", Some(opts(r#"{"priority":0}"#)), move |r| {
         tx.send(r.map(|_| ()).unwrap_err().code()).unwrap();
@@ -55,7 +57,7 @@ fn callback_reports_option_errors_too() {
 
 #[test]
 fn async_works_without_any_runtime_and_on_many_at_once() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let r = block_on(http.request_async(&format!("{HTTPBIN}/get"), None)).unwrap();
     assert_eq!(r.response_code, 200);
@@ -71,7 +73,7 @@ fn async_works_without_any_runtime_and_on_many_at_once() {
 
 #[test]
 fn many_listeners_once_and_off_by_id_or_type() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let hits = Arc::new(AtomicUsize::new(0));
     let add = |n: usize| {
@@ -100,7 +102,7 @@ fn many_listeners_once_and_off_by_id_or_type() {
 
 #[test]
 fn a_panicking_listener_fails_only_its_request_with_2300999() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let id = http.on(EventType::HeadersReceive, |_| panic!("listener bug"));
     let e = http.request(&format!("{HTTPBIN}/get"), None).unwrap_err();
@@ -121,16 +123,23 @@ fn a_panicking_listener_fails_only_its_request_with_2300999() {
 
 #[test]
 fn destroy_cancels_in_flight_transfers_at_once() {
-    require_testbed();
+    testbed!();
+    // four requests held by a server of this test's own until they are all in flight
+    let server = local::LocalServer::start();
     let http = Arc::new(create_http());
     let (tx, rx) = mpsc::channel();
-    for _ in 0..3 {
+    for i in 0..3 {
         let tx = tx.clone();
-        http.request_with_callback(&format!("{FAULT}/hang"), None, move |r| tx.send(r.unwrap_err()).unwrap());
+        http.request_with_callback(&server.url(&format!("/hold/cb{i}")), None, move |r| {
+            tx.send(r.unwrap_err()).unwrap()
+        });
     }
     let h = http.clone();
-    let blocking = std::thread::spawn(move || h.request(&format!("{FAULT}/hang"), None));
-    std::thread::sleep(Duration::from_millis(300));
+    let url = server.url("/hold/blocking");
+    let blocking = std::thread::spawn(move || h.request(&url, None));
+    for key in ["cb0", "cb1", "cb2", "blocking"] {
+        assert!(server.wait_arrival(key, Duration::from_secs(20)), "{key} never arrived");
+    }
     let t = Instant::now();
     http.destroy();
     for _ in 0..3 {
@@ -148,7 +157,7 @@ fn destroy_cancels_in_flight_transfers_at_once() {
 
 #[test]
 fn destroy_from_inside_a_listener_works_and_silences_later_events() {
-    require_testbed();
+    testbed!();
     let http = Arc::new(create_http());
     let h = http.clone();
     let after = Arc::new(AtomicUsize::new(0));
@@ -164,7 +173,7 @@ fn destroy_from_inside_a_listener_works_and_silences_later_events() {
 
 #[test]
 fn a_listener_may_start_a_new_request_or_call_off() {
-    require_testbed();
+    testbed!();
     let http = Arc::new(create_http());
     let h = http.clone();
     let inner = Arc::new(Mutex::new(None));
@@ -191,7 +200,7 @@ fn a_listener_may_start_a_new_request_or_call_off() {
 
 #[test]
 fn dropping_a_future_cancels_its_transfer() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let chunks = Arc::new(AtomicUsize::new(0));
     let c = chunks.clone();
@@ -214,7 +223,7 @@ fn dropping_a_future_cancels_its_transfer() {
 
 #[test]
 fn http_request_is_send_and_sync_and_shared_across_threads() {
-    require_testbed();
+    testbed!();
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<HttpRequest>();
     let http = Arc::new(create_http());

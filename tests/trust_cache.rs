@@ -31,7 +31,7 @@ fn pins(pin: &str) -> String {
 
 #[test]
 fn a_pin_that_does_not_match_is_never_answered_from_the_cache() {
-    require_testbed();
+    testbed!();
     cache();
     let url = cacheable_tls("pins");
     let first = get(&url, &tls()).unwrap();
@@ -48,7 +48,7 @@ fn a_pin_that_does_not_match_is_never_answered_from_the_cache() {
 
 #[test]
 fn another_ca_or_client_certificate_goes_to_the_network() {
-    require_testbed();
+    testbed!();
     cache();
     let url = cacheable_tls("ca");
     assert!(!get(&url, &tls()).unwrap().from_cache);
@@ -65,7 +65,7 @@ fn another_ca_or_client_certificate_goes_to_the_network() {
 
 #[test]
 fn a_response_fetched_through_a_proxy_is_served_only_through_that_proxy() {
-    require_testbed();
+    testbed!();
     cache();
     let k = key("proxy");
     let url = count_url(&k, "cc=max-age%3D60");

@@ -35,7 +35,7 @@ fn after_the_lookup() {
 
 #[test]
 fn a_future_dropped_during_its_lookup_never_starts() {
-    require_testbed();
+    testbed!();
     let dns = slow_dns();
     let k = key("drop-lookup");
     let fut = create_http().request_async(&counted(&k), Some(with_servers(&dns)));
@@ -48,7 +48,7 @@ fn a_future_dropped_during_its_lookup_never_starts() {
 
 #[test]
 fn destroy_during_a_lookup_fails_the_request_at_once_and_it_never_starts() {
-    require_testbed();
+    testbed!();
     let dns = slow_dns();
     let http = std::sync::Arc::new(create_http());
     // callback form: the completion comes at once, not when the lookup ends
@@ -79,9 +79,9 @@ fn destroy_during_a_lookup_fails_the_request_at_once_and_it_never_starts() {
 
 #[test]
 fn a_future_dropped_between_two_hops_never_reaches_the_second() {
+    testbed!();
     // The first hop (an IP literal, no lookup) redirects to a name the slow server resolves:
     // the future is dropped while the second hop waits for its lookup.
-    require_testbed();
     let dns = slow_dns();
     let k = key("drop-between-hops");
     let first = format!("{FAULT}/status/302?location={}", counted(&k));
@@ -98,9 +98,9 @@ fn a_future_dropped_between_two_hops_never_reaches_the_second() {
 
 #[test]
 fn a_dropped_future_of_a_running_transfer_is_removed_at_once() {
+    testbed!();
     // A server of this test's own that reads the request and never answers: when the future
     // is dropped the library must close the connection (the server reads end-of-file).
-    require_testbed();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hang", listener.local_addr().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();

@@ -1,34 +1,14 @@
 //! The trust boundary, part 2: every hop is checked as a request of its own: the network
 //! policy (allow-list, cleartext), the pins for that host, `dnsServers` for that host, the
 //! proxy exclusion list; the proxy and the DoH server must be in the allow-list too. The
-//! policy is process-wide, so the tests that set one take a lock and reset it when they end.
+//! policy is process-wide, so every test here holds it (`net_common::scope`, with the default
+//! policy when it sets none) and resets it when it ends.
 mod common;
 mod net_common;
 use common::*;
 use net_common::*;
-use ohos_http::{
-    create_http, reset_network_policy, set_network_policy, CertificatePinning, DomainName, DomainPolicy, NetworkPolicy,
-};
-use std::sync::{Mutex, MutexGuard};
+use ohos_http::{create_http, CertificatePinning, DomainName, DomainPolicy, NetworkPolicy};
 use std::time::{Duration, Instant};
-
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Holds the lock; restores the default policy when dropped (also when a test fails).
-struct PolicyScope(#[allow(dead_code)] MutexGuard<'static, ()>);
-
-impl Drop for PolicyScope {
-    fn drop(&mut self) {
-        reset_network_policy();
-    }
-}
-
-fn scope(policy: NetworkPolicy) -> PolicyScope {
-    require_testbed();
-    let guard = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    set_network_policy(policy);
-    PolicyScope(guard)
-}
 
 fn allow(hosts: &[&str]) -> NetworkPolicy {
     NetworkPolicy { allowed_domains: Some(hosts.iter().map(|h| h.to_string()).collect()), ..Default::default() }
@@ -57,6 +37,7 @@ fn to_other_host() -> String {
 
 #[test]
 fn a_redirect_is_checked_where_libcurl_goes() {
+    testbed!();
     let _p = scope(allow(&["localhost"]));
     let http = create_http();
     // one slash: the old guard took it for a relative path on the allowed host
@@ -77,6 +58,7 @@ fn a_redirect_is_checked_where_libcurl_goes() {
 
 #[test]
 fn the_first_url_is_checked_as_libcurl_parses_it() {
+    testbed!();
     let _p = scope(NetworkPolicy { domains: vec![pins_for("localhost", &[OTHER_PIN])], ..Default::default() });
     let http = create_http();
     let e = http.request("https:/localhost:18443/get", Some(opts_with(&tls()))).unwrap_err();
@@ -85,6 +67,7 @@ fn the_first_url_is_checked_as_libcurl_parses_it() {
 
 #[test]
 fn each_hop_gets_the_pins_of_its_own_host() {
+    testbed!();
     let server = server_pin();
     let other = other_pin();
     let http = create_http();
@@ -123,6 +106,7 @@ fn each_hop_gets_the_pins_of_its_own_host() {
 
 #[test]
 fn each_hop_is_resolved_with_dns_servers() {
+    testbed!();
     // The first hop is an IP literal; the second a name only the testbed's DNS server knows
     // (the private network namespace has no other resolver).
     let _p = scope(NetworkPolicy::default());
@@ -137,6 +121,7 @@ fn each_hop_is_resolved_with_dns_servers() {
 
 #[test]
 fn the_proxy_exclusion_list_is_applied_per_hop() {
+    testbed!();
     let _p = scope(NetworkPolicy::default());
     let http = create_http();
     let via = |exclusions: &str| {
@@ -153,6 +138,7 @@ fn the_proxy_exclusion_list_is_applied_per_hop() {
 
 #[test]
 fn the_proxy_and_the_doh_server_must_be_allowed_too() {
+    testbed!();
     let _p = scope(allow(&["127.0.0.1"]));
     let http = create_http();
     let e = http
@@ -173,6 +159,7 @@ fn the_proxy_and_the_doh_server_must_be_allowed_too() {
 
 #[test]
 fn a_pathological_allow_list_pattern_is_matched_in_linear_time() {
+    testbed!();
     // The old matcher backtracked: ~660 ms for 30 characters against ten stars, doubling with
     // each character more. Here the host has 60 and the pattern twelve stars.
     let _p = scope(allow(&["*a*a*a*a*a*a*a*a*a*a*a*a*b"]));

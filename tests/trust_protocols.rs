@@ -33,7 +33,7 @@ fn unsupported(e: &HttpError, what: &str) {
 
 #[test]
 fn other_protocols_are_refused_before_any_io() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let watched = Watched::new();
     let port = watched.port();
@@ -61,7 +61,7 @@ fn other_protocols_are_refused_before_any_io() {
 
 #[test]
 fn a_redirect_to_another_protocol_fails_at_once() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let watched = Watched::new();
     let port = watched.port();
@@ -81,8 +81,8 @@ fn a_redirect_to_another_protocol_fails_at_once() {
 
 #[test]
 fn a_silent_server_on_a_refused_scheme_never_stalls_other_transfers() {
+    testbed!();
     // telnet:// to a server that never speaks used to block the reactor inside curl.
-    require_testbed();
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let http = create_http();
@@ -100,8 +100,8 @@ fn a_silent_server_on_a_refused_scheme_never_stalls_other_transfers() {
 
 #[test]
 fn a_url_without_a_scheme_is_http_never_a_guessed_protocol() {
+    testbed!();
     // libcurl would guess DICT for a host starting with "dict." and FTP for "ftp.".
-    require_testbed();
     let http = create_http();
     for host in ["dict.localhost", "ftp.localhost", "localhost"] {
         let r = http.request(&format!("{host}:18090/echo"), None).unwrap();
@@ -114,8 +114,8 @@ fn a_url_without_a_scheme_is_http_never_a_guessed_protocol() {
 
 #[test]
 fn the_url_checked_is_the_url_requested() {
+    testbed!();
     // One slash after the scheme: libcurl reads a host after it, and so does the library.
-    require_testbed();
     let http = create_http();
     let r = http.request("http:/127.0.0.1:18090/echo", None).unwrap();
     assert_eq!(json(&r)["path"], "/echo");

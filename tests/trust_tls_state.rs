@@ -18,7 +18,7 @@ fn pinned(pin: &str) -> String {
 
 #[test]
 fn a_request_without_a_client_certificate_never_rides_on_one_made_with_it() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let url = format!("{MTLS}/get");
     for _ in 0..2 {
@@ -35,7 +35,7 @@ fn a_request_without_a_client_certificate_never_rides_on_one_made_with_it() {
 
 #[test]
 fn a_pinned_request_never_rides_on_a_connection_not_checked_against_its_pins() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let url = format!("{HTTPBIN_TLS}/get");
     assert_eq!(http.request(&url, Some(opts_with(&tls()))).unwrap().response_code, 200);
@@ -50,7 +50,7 @@ fn a_pinned_request_never_rides_on_a_connection_not_checked_against_its_pins() {
 
 #[test]
 fn a_connection_trusted_through_one_ca_is_not_reused_under_another() {
-    require_testbed();
+    testbed!();
     let http = create_http();
     let url = format!("{HTTPBIN_TLS}/get");
     assert_eq!(http.request(&url, Some(opts_with(&tls()))).unwrap().response_code, 200);

@@ -38,6 +38,36 @@ pub fn ca() -> String {
     cert("ca.pem")
 }
 
+/// Whether the testbed's servers are up for this test: true when they run (the test command
+/// starts them, `OHOS_HTTP_TB_UP`); false, with a line on stderr, under a plain `cargo test`
+/// (the test is skipped: only the core tests, with their own server, run then). With
+/// `OHOS_HTTP_REQUIRE_TESTBED` set (the test command sets it) a missing testbed is a failure,
+/// never a skip.
+pub fn testbed_up() -> bool {
+    if std::env::var_os("OHOS_HTTP_TB_UP").is_some() {
+        require_testbed();
+        return true;
+    }
+    if std::env::var_os("OHOS_HTTP_REQUIRE_TESTBED").is_some() {
+        panic!("the testbed is required but not running: run ./testbed/run-tests.sh, or testbed/shell.sh cargo test");
+    }
+    eprintln!("skipped: needs the testbed (./testbed/run-tests.sh, or testbed/shell.sh cargo test)");
+    false
+}
+
+/// First line of a test that talks to the testbed's servers: skips it (returns) when they are
+/// not up (see [`testbed_up`]).
+#[allow(unused_macros)]
+macro_rules! testbed {
+    () => {
+        if !$crate::common::testbed_up() {
+            return;
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use testbed;
+
 /// Panics with a clear message when the testbed is not running.
 pub fn require_testbed() {
     for (name, port) in [("httpbin", 18080), ("fault server", 18090)] {

@@ -201,3 +201,23 @@ fn reply_to(query: &Message, records: bool) -> Message {
     }
     m
 }
+
+/// Serializes the tests of one binary that set the process-wide network policy.
+static POLICY_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A test's hold on the network policy: the lock, and the default policy back when dropped
+/// (also when the test fails).
+pub struct PolicyScope(#[allow(dead_code)] std::sync::MutexGuard<'static, ()>);
+
+impl Drop for PolicyScope {
+    fn drop(&mut self) {
+        ohos_http::reset_network_policy();
+    }
+}
+
+/// Takes the policy lock and sets `policy` for the test.
+pub fn scope(policy: ohos_http::NetworkPolicy) -> PolicyScope {
+    let guard = POLICY_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ohos_http::set_network_policy(policy);
+    PolicyScope(guard)
+}
