@@ -73,14 +73,3 @@ pub fn build_info() -> BuildInfo {
         curl_features: env!("OHOS_HTTP_BUILD_CURL_FEATURES"),
     }
 }
-
-/// The text of a panic payload.
-pub(crate) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
-    }
-}

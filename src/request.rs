@@ -11,12 +11,19 @@ use crate::runtime::parked::{self, ParkedSender};
 use crate::runtime::{ResponseFuture, Runtime};
 use crate::task::RequestCore;
 use crate::transfer::collector::DoneGuard;
-use crate::transfer::{Finished, Msg, Sink, TransferShared};
+use crate::transfer::{Finished, Msg, Sink, TransferShared, Watch};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
+
+impl Runtime {
+    /// A request task on this runtime (`createHttp()`).
+    pub fn create_http(&self) -> HttpRequest {
+        HttpRequest::on_runtime(Ok(self.clone()))
+    }
+}
 
 /// How a whole-body request's outcome becomes its `HttpResponse`, timed from now (the call).
 fn responder(options: &Option<HttpRequestOptions>) -> impl FnOnce(Finished) -> HttpResponse + Send + 'static {
@@ -304,7 +311,7 @@ impl HttpRequest {
         let shared = TransferShared::new(id, self.core.clone());
         let (answer, validators, watch) = match crate::cache::layer::decide(&plan, &hop, &shared) {
             Decision::Answered(msgs) => (Some(msgs), Vec::new(), None),
-            Decision::Network { validators, watch } => (None, validators, watch),
+            Decision::Network { validators, watch } => (None, validators, watch.map(|w| w as Box<dyn Watch>)),
         };
         let sink = sink_for(Consumer::new(runtime.clone(), shared.clone(), stream, watch), runtime)?;
         if let Some(msgs) = answer {

@@ -15,7 +15,7 @@ use crate::plan::{HopPlan, RequestPlan, SecurityContext};
 use crate::response::headers::HeaderBlock;
 use crate::response::PerformanceTiming;
 use crate::target::Target;
-use crate::transfer::{Finished, Msg, TransferShared};
+use crate::transfer::{Finished, Msg, TransferShared, Watch};
 use http_cache_semantics::BeforeRequest;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -33,11 +33,11 @@ pub(crate) enum Decision {
     Answered(Vec<Msg>),
     /// Go to the network, sending these extra request fields (a stale entry's validators);
     /// the consumer hands the transfer's messages to the watch, when there is one.
-    Network { validators: Vec<(String, String)>, watch: Option<Box<Watch>> },
+    Network { validators: Vec<(String, String)>, watch: Option<Box<CacheWatch>> },
 }
 
 impl Decision {
-    fn network(watch: Option<Box<Watch>>) -> Decision {
+    fn network(watch: Option<Box<CacheWatch>>) -> Decision {
         Decision::Network { validators: Vec::new(), watch }
     }
 
@@ -112,7 +112,7 @@ pub(crate) fn decide(plan: &RequestPlan, hop: &HopPlan, shared: &Arc<TransferSha
     match method {
         RequestMethod::Get | RequestMethod::Head => {}
         RequestMethod::Post | RequestMethod::Put | RequestMethod::Delete | RequestMethod::Connect => {
-            return Decision::network(Some(Box::new(Watch::new(shared, req, Mode::Invalidate, 0))));
+            return Decision::network(Some(Box::new(CacheWatch::new(shared, req, Mode::Invalidate, 0))));
         }
         RequestMethod::Options | RequestMethod::Trace => return Decision::network(None),
     }
@@ -142,7 +142,7 @@ pub(crate) fn decide(plan: &RequestPlan, hop: &HopPlan, shared: &Arc<TransferSha
             Found::None => {}
         }
     }
-    let watch = Watch::new(shared, req, Mode::Store { revalidating }, capacity);
+    let watch = CacheWatch::new(shared, req, Mode::Store { revalidating }, capacity);
     Decision::Network { validators, watch: Some(Box::new(watch)) }
 }
 
@@ -280,7 +280,7 @@ enum Mode {
 }
 
 /// What the end of a transfer that went to the network needs; the consumer feeds it.
-pub(crate) struct Watch {
+pub(crate) struct CacheWatch {
     shared: Arc<TransferShared>,
     req: RequestInfo,
     mode: Mode,
@@ -290,10 +290,10 @@ pub(crate) struct Watch {
     limit: usize,
 }
 
-impl Watch {
-    fn new(shared: &Arc<TransferShared>, req: RequestInfo, mode: Mode, limit: u64) -> Watch {
+impl CacheWatch {
+    fn new(shared: &Arc<TransferShared>, req: RequestInfo, mode: Mode, limit: u64) -> CacheWatch {
         let tee = matches!(mode, Mode::Store { .. }) && req.stream;
-        Watch {
+        CacheWatch {
             shared: shared.clone(),
             req,
             mode,
@@ -301,9 +301,11 @@ impl Watch {
             limit: usize::try_from(limit).unwrap_or(usize::MAX),
         }
     }
+}
 
+impl Watch for CacheWatch {
     /// A stream chunk passed by (copied while the body still fits the cache).
-    pub(crate) fn on_data(&mut self, chunk: &[u8]) {
+    fn on_data(&mut self, chunk: &[u8]) {
         if let Some(buf) = self.tee.as_mut() {
             if buf.len() + chunk.len() <= self.limit {
                 buf.extend_from_slice(chunk);
@@ -315,12 +317,12 @@ impl Watch {
 
     /// The transfer ended: stores, revalidates or invalidates, then emits the final messages
     /// (the transfer's own `Done`, or the stored response a 304 confirmed).
-    pub(crate) fn on_done(self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
-        self.finish(result, emit)
+    fn on_done(self: Box<Self>, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
+        (*self).finish(result, emit)
     }
 }
 
-impl Watch {
+impl CacheWatch {
     fn finish(mut self, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg)) {
         let mut fin = match result {
             Ok(fin) => fin,

@@ -57,7 +57,7 @@
 //! * **Otherwise** the request goes to the network and a storable response is stored; stream
 //!   responses are stored with their real body (up to the cache size).
 //!
-//! **How to tell**: [`HttpResponse::from_cache`](crate::HttpResponse::from_cache) is true
+//! **How to tell**: [`HttpResponse::from_cache`](crate::response::HttpResponse::from_cache) is true
 //! when the body came from the cache (a fresh hit, a 304 revalidation, or the 504 of
 //! `only-if-cached`); `http_version` is empty when no network request was made at all.
 //!

@@ -31,13 +31,11 @@ mod query;
 
 use crate::error::HttpError;
 use crate::options::HttpRequestOptions;
-use crate::transfer::Collector;
-use curl::easy::Easy2;
 use hickory_proto::rr::Name;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-pub(crate) use pin::private_cache;
+pub(crate) use pin::PrivateDnsCache;
 pub(crate) use query::ServerAnswer;
 
 /// Longest wait for one DNS server before the next one is asked.
@@ -108,23 +106,6 @@ pub(crate) fn plan(opts: &HttpRequestOptions, endpoint: Endpoint<'_>) -> DnsPlan
     }
 }
 
-impl DnsPlan {
-    /// Sets what this plan needs on the transfer's easy handle; returns the lookup that must
-    /// run before the transfer starts, if any.
-    pub(crate) fn configure(&self, easy: &mut Easy2<Collector>) -> Result<Option<Lookup>, HttpError> {
-        match self {
-            DnsPlan::Curl => Ok(None),
-            DnsPlan::Doh => private_cache(easy).map(|_| None),
-            DnsPlan::CurlServers(list, lookup) => match easy.dns_servers(list) {
-                Ok(()) => private_cache(easy).map(|_| None),
-                // libcurl refused (no c-ares after all): look the name up ourselves
-                Err(_) => Ok(Some(lookup.clone())),
-            },
-            DnsPlan::Pin(lookup) => Ok(Some(lookup.clone())),
-        }
-    }
-}
-
 impl Lookup {
     /// Asks the servers in order; the first one that knows the answer wins. Failing: 2300006
     /// (2300005 for a proxy's name), naming each server's problem. Once `cancelled()` is true
@@ -150,9 +131,9 @@ impl Lookup {
         fail(format!("{}: no DNS server of dnsServers answered ({})", self.host, failures.join("; ")))
     }
 
-    /// Makes `easy` resolve the looked-up name to `addrs`, for this transfer only.
-    pub(crate) fn pin(&self, easy: &mut Easy2<Collector>, addrs: &[IpAddr]) -> Result<(), HttpError> {
-        pin::pin(easy, &self.host, self.port, addrs)
+    /// The `CURLOPT_RESOLVE` entry that pins the looked-up name to `addrs`.
+    pub(crate) fn resolve_entry(&self, addrs: &[IpAddr]) -> String {
+        pin::resolve_entry(&self.host, self.port, addrs)
     }
 }
 

@@ -1,19 +1,18 @@
-//! DNS caches private to one transfer, and pinning resolved addresses in them.
+//! DNS caches private to one transfer, and the entries that pin resolved addresses in them.
 //!
 //! Inside a multi handle every transfer uses the multi's DNS cache. `CURLOPT_RESOLVE` entries
 //! land there and never expire, and names resolved by DoH (or c-ares with `DNS_SERVERS`) land
 //! there too, where transfers with other DNS settings would pick them up (and the other way
 //! round). So each transfer with its own DNS settings gets its own `CURLSH` sharing only DNS:
-//! its cache lives and dies with the transfer.
+//! its cache lives and dies with the transfer (`transfer/config/dns.rs` sets it).
 use crate::error::HttpError;
-use crate::transfer::Collector;
-use curl::easy::{Easy2, List};
 use std::net::IpAddr;
 
-/// A share handle that gives one easy handle a private DNS cache. Dropped after the easy
-/// handle (it sits in the Collector's `keep_alive`, and `Easy2` cleans its handle up before
-/// dropping its handler), so `curl_share_cleanup` never sees it in use.
-struct PrivateDnsCache(*mut curl_sys::CURLSH);
+/// A share handle that gives one easy handle a private DNS cache. It must be dropped after
+/// the easy handle that uses it (the transfer keeps it in its Collector's `keep_alive`, and
+/// `Easy2` cleans its handle up before dropping its handler), so `curl_share_cleanup` never
+/// sees it in use.
+pub(crate) struct PrivateDnsCache(*mut curl_sys::CURLSH);
 
 // SAFETY: the share is used by exactly one easy handle, which moves between threads only
 // while no curl call runs on it (configured on one thread, then run on the reactor).
@@ -23,6 +22,30 @@ impl Drop for PrivateDnsCache {
     fn drop(&mut self) {
         // SAFETY: created by curl_share_init; no easy handle uses it any more.
         unsafe { curl_sys::curl_share_cleanup(self.0) };
+    }
+}
+
+impl PrivateDnsCache {
+    /// A new share handle that shares DNS only.
+    pub(crate) fn new() -> Result<PrivateDnsCache, HttpError> {
+        // SAFETY: plain libcurl calls on a fresh share handle.
+        unsafe {
+            let share = curl_sys::curl_share_init();
+            if share.is_null() {
+                return Err(HttpError::from_curl(27, Some("cannot create a private DNS cache")));
+            }
+            let cache = PrivateDnsCache(share);
+            let rc = curl_sys::curl_share_setopt(share, curl_sys::CURLSHOPT_SHARE, curl_sys::CURL_LOCK_DATA_DNS);
+            if rc != curl_sys::CURLSHE_OK {
+                return Err(HttpError::internal(format!("curl_share_setopt(DNS) failed ({rc})")));
+            }
+            Ok(cache)
+        }
+    }
+
+    /// The handle, for `CURLOPT_SHARE`.
+    pub(crate) fn as_ptr(&self) -> *mut curl_sys::CURLSH {
+        self.0
     }
 }
 
@@ -39,38 +62,6 @@ pub(crate) fn resolve_entry(host: &str, port: u16, addrs: &[IpAddr]) -> String {
     format!("{host}:{port}:{list}")
 }
 
-/// Gives `easy` a DNS cache of its own (a `CURLSH` sharing DNS only), so that what it
-/// resolves, and how, stays with this transfer.
-pub(crate) fn private_cache(easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
-    // SAFETY: plain libcurl calls on a fresh share handle and a valid easy handle; the share
-    // outlives the easy handle (see `PrivateDnsCache`).
-    unsafe {
-        let share = curl_sys::curl_share_init();
-        if share.is_null() {
-            return Err(HttpError::from_curl(27, Some("cannot create a private DNS cache")));
-        }
-        let cache = PrivateDnsCache(share);
-        let rc = curl_sys::curl_share_setopt(share, curl_sys::CURLSHOPT_SHARE, curl_sys::CURL_LOCK_DATA_DNS);
-        if rc != curl_sys::CURLSHE_OK {
-            return Err(HttpError::internal(format!("curl_share_setopt(DNS) failed ({rc})")));
-        }
-        let rc = curl_sys::curl_easy_setopt(easy.raw(), curl_sys::CURLOPT_SHARE, share);
-        if rc != curl_sys::CURLE_OK {
-            return Err(HttpError::from_curl(rc, Some("setting CURLOPT_SHARE for a private DNS cache")));
-        }
-        easy.get_mut().keep_alive.push(Box::new(cache));
-    }
-    Ok(())
-}
-
-/// Makes `easy` resolve `host:port` to `addrs`, for this transfer only.
-pub(crate) fn pin(easy: &mut Easy2<Collector>, host: &str, port: u16, addrs: &[IpAddr]) -> Result<(), HttpError> {
-    private_cache(easy)?;
-    let mut list = List::new();
-    list.append(&resolve_entry(host, port, addrs)).map_err(HttpError::from)?;
-    easy.resolve(list).map_err(HttpError::from)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +70,6 @@ mod tests {
     fn entry_format() {
         let addrs: Vec<IpAddr> = vec!["127.0.0.1".parse().unwrap(), "::1".parse().unwrap()];
         assert_eq!(resolve_entry("test.example", 18080, &addrs), "test.example:18080:127.0.0.1,[::1]");
+        assert!(PrivateDnsCache::new().is_ok());
     }
 }

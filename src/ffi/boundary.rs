@@ -14,7 +14,7 @@ pub(crate) fn status_of(e: &HttpError) -> i32 {
 
 /// The error a panic in `what` becomes.
 pub(crate) fn panicked(what: &str, payload: &Box<dyn std::any::Any + Send>) -> HttpError {
-    HttpError::internal(format!("a panic in {what}: {}", crate::panic_message(payload)))
+    HttpError::internal(format!("a panic in {what}: {}", crate::error::panic_message(payload)))
 }
 
 /// Runs the body of an export: 0 on success, the error's code on failure, 2300999 on a panic.

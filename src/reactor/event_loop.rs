@@ -9,7 +9,7 @@ use crate::error::{HttpError, CANCELLED};
 use crate::transfer::completion::{cancelled, completed_hop, timed_out};
 use crate::transfer::config::Prepared;
 use crate::transfer::pool::HandlePool;
-use crate::transfer::Collector;
+use crate::transfer::{Collector, Msg};
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use curl::multi::{Easy2Handle, Multi, MultiWaker};
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ pub(super) fn run(
     // and each Collector's drop sends its consumer an internal error.
     let outcome = catch_unwind(AssertUnwindSafe(|| lp.run(&mut state)));
     if let Err(payload) = outcome {
-        eprintln!("ohos-http: reactor stopped after a panic: {}", crate::panic_message(&payload));
+        eprintln!("ohos-http: reactor stopped after a panic: {}", crate::error::panic_message(&payload));
     }
 }
 
@@ -270,7 +270,11 @@ impl Loop {
         for (id, result) in done {
             if let Some(h) = self.active.remove(&id) {
                 if let Ok(easy) = self.multi.remove2(h) {
-                    completed_hop(easy, result, &self.handles);
+                    let (sink, msg) = completed_hop(easy, result, &self.handles);
+                    if matches!(msg, Msg::Done(_)) {
+                        metrics::handed_over(id);
+                    }
+                    sink(msg);
                 }
             }
         }

@@ -2,12 +2,11 @@
 //! the caller's result. Runs on the calling thread (blocking calls) or on the dispatcher
 //! thread (callback and async calls), never on the reactor.
 use super::Runtime;
-use crate::cache::layer::Watch;
 use crate::error::HttpError;
 use crate::events::Event;
 use crate::options::HttpDataType;
 use crate::response::{type_result, HttpResponse};
-use crate::transfer::{Finished, Msg, TransferShared};
+use crate::transfer::{Finished, Msg, TransferShared, Watch};
 use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -20,13 +19,18 @@ pub(crate) struct Consumer {
     stream: bool,
     /// A listener panicked: the transfer was cancelled and fails with this.
     failure: Option<HttpError>,
-    /// The response cache watching this transfer.
-    cache: Option<Box<Watch>>,
+    /// What watches this transfer (the response cache).
+    cache: Option<Box<dyn Watch>>,
 }
 
 impl Consumer {
     /// A consumer for the transfer behind `shared`, which the response cache may watch.
-    pub(crate) fn new(runtime: Runtime, shared: Arc<TransferShared>, stream: bool, cache: Option<Box<Watch>>) -> Self {
+    pub(crate) fn new(
+        runtime: Runtime,
+        shared: Arc<TransferShared>,
+        stream: bool,
+        cache: Option<Box<dyn Watch>>,
+    ) -> Self {
         Consumer { runtime, shared, stream, failure: None, cache }
     }
 
@@ -112,7 +116,7 @@ impl Consumer {
             return;
         }
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(&self.shared.core.listeners))) {
-            let what = crate::panic_message(&payload);
+            let what = crate::error::panic_message(&payload);
             self.failure = Some(HttpError::internal(format!("a listener panicked: {what}")));
             self.runtime.cancel(&self.shared);
         }

@@ -3,9 +3,10 @@
 //! pool of resolver threads (`dnsServers`), a pool of easy handles, and the scheduler, the one
 //! door to all of it ([`scheduler`]).
 //!
-//! [`create_http`](crate::create_http) uses the process-wide default runtime, started on first
-//! use and never dropped; [`Runtime::new`] makes one of your own (its own threads, limits and
-//! connection pool: useful to isolate tests or parts of a program). A runtime stops when
+//! `create_http()` uses the process-wide default runtime, started on first use and never
+//! dropped; [`Runtime::new`] makes one of your own, with its own threads, limits and
+//! connection pool (useful to isolate tests or parts of a program), and `Runtime::create_http`
+//! a request task on it. A runtime stops when
 //! [`Runtime::shutdown`] is called or its last handle (every `Runtime` clone, every
 //! `HttpRequest` made from it, every transfer still running) is gone: then every transfer it
 //! still holds fails with 2300042, and its threads are joined.
@@ -86,11 +87,6 @@ impl Runtime {
     /// The process-wide default runtime (what `create_http()` uses), started on first use.
     pub fn global() -> Result<Runtime, HttpError> {
         DEFAULT.clone()
-    }
-
-    /// A request task on this runtime (`createHttp()`).
-    pub fn create_http(&self) -> crate::HttpRequest {
-        crate::HttpRequest::on_runtime(Ok(self.clone()))
     }
 
     /// New pool and concurrency limits (transfers already running keep their connections);

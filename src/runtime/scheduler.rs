@@ -59,7 +59,7 @@ impl Runtime {
             let mut resolving = inner.resolving.lock();
             // cancelled meanwhile: it was completed then, and is not here any more
             let Some(mut prepared) = resolving.remove(&id) else { return };
-            match answer.and_then(|addrs| lookup.pin(&mut prepared.easy, &addrs)) {
+            match answer.and_then(|addrs| crate::transfer::config::pin_answer(&mut prepared.easy, &lookup, &addrs)) {
                 Err(e) => prepared.easy.get_mut().fail(e),
                 // armed: if the reactor is gone, the dropped command reports the transfer
                 Ok(()) => drop(inner.reactor.send(Command::Add(prepared))),

@@ -12,7 +12,7 @@
 //! 64 in flight) that variant used 5-10 µs more CPU per request and was slower with both the
 //! callback and the blocking API.
 use super::pool::HandlePool;
-use super::{Collector, Finished, Msg};
+use super::{Collector, Finished, Msg, Sink};
 use crate::error::{HttpError, CANCELLED};
 use crate::plan::HopTimes;
 use crate::response::PerformanceTiming;
@@ -20,19 +20,22 @@ use crate::sys;
 use curl::easy::Easy2;
 use std::time::Duration;
 
-/// Resolves a finished hop (on the reactor): a redirect goes back to the consumer; anything
-/// else is the transfer's outcome, sent to its consumer after the handle went back to the pool.
-pub(crate) fn completed_hop(mut easy: Easy2<Collector>, result: Result<(), curl::Error>, pool: &HandlePool) {
+/// Resolves a finished hop (on the reactor) into the message for its consumer and the sink to
+/// send it with: a redirect (the handle goes back to the consumer), or the transfer's outcome
+/// (the handle already went back to the pool).
+pub(crate) fn completed_hop(
+    mut easy: Easy2<Collector>,
+    result: Result<(), curl::Error>,
+    pool: &HandlePool,
+) -> (Sink, Msg) {
     if result.is_ok() && easy.get_ref().guard.failure.is_none() && easy.get_ref().redirect().is_some() {
         let sink = easy.get_ref().guard.sink();
-        sink(Msg::Redirect(Box::new(easy)));
-        return;
+        return (sink, Msg::Redirect(Box::new(easy)));
     }
     let sink = easy.get_mut().guard.take_for_done();
     let outcome = outcome(&mut easy, result);
-    crate::reactor::metrics::handed_over(easy.get_ref().shared.id);
     pool.recycle(easy);
-    sink(Msg::Done(Box::new(outcome)));
+    (sink, Msg::Done(Box::new(outcome)))
 }
 
 /// Fails a transfer cancelled by `destroy()` or by its consumer (a callback's failure wins).

@@ -58,3 +58,13 @@ pub(crate) struct Finished {
 /// Where a transfer's messages go (shared: a redirect hands the transfer, sink and all, to
 /// the consumer and back).
 pub(crate) type Sink = Arc<dyn Fn(Msg) + Send + Sync>;
+
+/// Something that watches a transfer's messages on its consumer's thread, never the reactor
+/// (the response cache: it copies a stream body and stores the response at the end).
+pub(crate) trait Watch: Send {
+    /// A stream chunk passed by.
+    fn on_data(&mut self, chunk: &[u8]);
+    /// The transfer ended with `result`: emits the messages that end it for the consumer (its
+    /// own `Done`, or what replaces it, such as the stored response a 304 confirmed).
+    fn on_done(self: Box<Self>, result: Result<Finished, HttpError>, emit: &mut dyn FnMut(Msg));
+}

@@ -13,5 +13,5 @@ pub(crate) mod shared;
 pub(crate) mod upload;
 
 pub(crate) use collector::Collector;
-pub(crate) use message::{Finished, Msg, Sink};
+pub(crate) use message::{Finished, Msg, Sink, Watch};
 pub(crate) use shared::TransferShared;

@@ -154,7 +154,7 @@ impl Collector {
         match catch_unwind(AssertUnwindSafe(|| f(self))) {
             Ok(v) => v,
             Err(payload) => {
-                let what = crate::panic_message(&payload);
+                let what = crate::error::panic_message(&payload);
                 self.guard.failure = Some(HttpError::internal(format!("panic in a curl callback: {what}")));
                 on_panic
             }

@@ -9,6 +9,7 @@
 //!
 //! Every setopt result is checked (`transfer::setopt`): libcurl refusing a value the caller
 //! gave is a 401 naming the option; any other failure is 2300000 + its code.
+mod dns;
 mod fixed;
 mod headers;
 mod limits;
@@ -27,6 +28,7 @@ use crate::dns::Lookup;
 use crate::error::HttpError;
 use crate::plan::{Chain, HopPlan, RequestPlan};
 use curl::easy::Easy2;
+pub(crate) use dns::pin as pin_answer;
 use std::sync::Arc;
 
 /// A configured easy handle, ready for the scheduler.
@@ -66,7 +68,7 @@ pub(crate) fn build(
     limits::Limits(plan).set_opt(&mut easy)?;
     protocol::StreamWeight(opts).set_opt(&mut easy)?;
     per_hop(&mut easy, &hop, extra_headers)?;
-    let lookup = hop.dns.configure(&mut easy)?;
+    let lookup = dns::configure(&hop.dns, &mut easy)?;
     Ok(Box::new(Prepared { easy, priority: opts.priority_or_default(), lookup }))
 }
 
@@ -75,7 +77,7 @@ pub(crate) fn build(
 pub(crate) fn next_hop(easy: &mut Easy2<Collector>, hop: &HopPlan) -> Result<Option<Lookup>, HttpError> {
     easy.get_mut().next_hop();
     per_hop(easy, hop, &[])?;
-    hop.dns.configure(easy)
+    dns::configure(&hop.dns, easy)
 }
 
 /// The options that may change from one hop to the next.
