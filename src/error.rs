@@ -171,6 +171,8 @@ pub fn message_for(code: u32) -> Cow<'static, str> {
         INTERNAL_ERROR => "Unknown error",
         c if (CURL_BASE..CURL_BASE + 997).contains(&c) => match spec_curl_message(c - CURL_BASE) {
             Some(m) => m,
+            // newer than some libcurls (8.6): their curl_easy_strerror says "Unknown error"
+            None if c == CURL_BASE + 100 => "A value or data field grew larger than allowed",
             None => return Cow::Owned(curl_strerror(c - CURL_BASE)),
         },
         _ => "Unknown error",

@@ -113,3 +113,11 @@ pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
         std::thread::park();
     }
 }
+
+/// Peak resident set size of this process so far, in bytes (VmHWM). Process-wide: a test that
+/// bounds it is best the only one of its binary.
+pub fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM in /proc/self/status");
+    line.split_whitespace().nth(1).and_then(|n| n.parse::<u64>().ok()).expect("VmHWM in kB") * 1024
+}

@@ -10,7 +10,7 @@ mod progress;
 
 pub(crate) use body::BodySink;
 pub(crate) use guard::DoneGuard;
-pub(crate) use idle::IdleClock;
+pub(crate) use idle::{Idle, IdleClock};
 
 use super::mime::Mime;
 use super::shared::TransferShared;
@@ -26,6 +26,13 @@ use std::io::SeekFrom;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The most bytes of header fields and trailers one hop may receive (libcurl 8's own bound,
+/// `MAX_HTTP_RESP_HEADER_SIZE`; libcurl 7.88 bounds only each line).
+pub(crate) const MAX_HEADER_BYTES: usize = 300 * 1024;
+
+/// `CURLE_TOO_LARGE` (libcurl 8.6): a value or data field grew larger than allowed.
+const CURLE_TOO_LARGE: u32 = 100;
 
 /// The handler of one transfer's easy handle.
 pub(crate) struct Collector {
@@ -45,10 +52,16 @@ pub(crate) struct Collector {
     /// The current hop is a redirect the library follows: its body is dropped, its headers are
     /// not the response's.
     following: bool,
+    /// The final response's header block has ended: further header lines are trailers.
+    in_trailers: bool,
+    /// Bytes of header and trailer lines of the current hop (bounded by [`MAX_HEADER_BYTES`]).
+    header_bytes: usize,
     upload: Option<Upload>,
     progress: ProgressThrottle,
     /// `readTimeout`.
     pub idle: IdleClock,
+    /// The connection's socket, for the idle clock's look at the kernel's byte counts.
+    pub socket: crate::transfer::socket::ConnSocket,
     /// The request's way through redirects (`None` for a handle waiting in the pool).
     pub chain: Option<Chain>,
     /// The URL handle libcurl uses (`CURLOPT_CURLU`): it must live as long as the transfer.
@@ -71,9 +84,12 @@ impl Collector {
             header_done_at: None,
             body_done_at: None,
             following: false,
+            in_trailers: false,
+            header_bytes: 0,
             upload: None,
             progress: ProgressThrottle::default(),
             idle: IdleClock::new(None),
+            socket: Default::default(),
             chain: None,
             url: None,
             form: None,
@@ -99,6 +115,8 @@ impl Collector {
         self.header_done_at = None;
         self.body_done_at = None;
         self.following = false;
+        self.in_trailers = false;
+        self.header_bytes = 0;
         self.progress = ProgressThrottle::default();
         if let Some(u) = self.upload.as_mut() {
             u.seek(SeekFrom::Start(0));
@@ -177,6 +195,21 @@ impl Collector {
     fn on_header(&mut self, line: &[u8]) -> bool {
         let now = Instant::now();
         self.idle.active(now);
+        // Header fields and trailers of a hop count against one bound: a flood of lines (each
+        // within libcurl's own per-line cap) must not grow memory without end.
+        self.header_bytes += line.len();
+        if self.header_bytes > MAX_HEADER_BYTES {
+            self.guard.failure = Some(HttpError::from_curl(
+                CURLE_TOO_LARGE,
+                Some("the response's header fields and trailers are larger than 300 KiB"),
+            ));
+            return false;
+        }
+        if self.in_trailers {
+            // Trailers come after the body: never part of the response's header map (a server
+            // must not be able to set `content-type` or `set-cookie` there after the fact).
+            return true;
+        }
         match self.headers.feed(line) {
             HeaderLine::Status(_) => self.header_done_at = None,
             HeaderLine::End => {
@@ -184,6 +217,7 @@ impl Collector {
                 let status = self.headers.status();
                 // A redirect to follow: every 3xx with a Location but 304 (see `plan::redirect`).
                 self.following = (300..400).contains(&status) && status != 304 && self.headers.location().is_some();
+                self.in_trailers = status >= 200;
             }
             HeaderLine::Field => {}
         }
