@@ -6,6 +6,7 @@ use super::metrics;
 use super::queue::AdmissionQueue;
 use super::ReactorConfig;
 use crate::error::{HttpError, CANCELLED};
+use crate::transfer::collector::Idle;
 use crate::transfer::completion::{cancelled, completed_hop, timed_out};
 use crate::transfer::config::Prepared;
 use crate::transfer::pool::HandlePool;
@@ -226,11 +227,12 @@ impl Loop {
         let mut next: Option<Instant> = None;
         let mut expired = Vec::new();
         for (id, h) in self.active.iter_mut() {
+            let raw = h.raw();
             let c = h.get_mut();
             let paused = c.shared.paused.load(Ordering::Relaxed);
-            match c.idle.deadline(now, paused) {
-                Some(deadline) if deadline <= now => expired.push(*id),
-                Some(deadline) => next = Some(next.map_or(deadline, |n| n.min(deadline))),
+            match c.idle.check(now, paused, || c.socket.bytes_moved(raw)) {
+                Some(Idle::Expired) => expired.push(*id),
+                Some(Idle::At(at)) => next = Some(next.map_or(at, |n| n.min(at))),
                 None => {}
             }
         }

@@ -10,6 +10,7 @@ pub(crate) mod pool;
 pub(crate) mod redirect;
 pub(crate) mod setopt;
 pub(crate) mod shared;
+pub(crate) mod socket;
 pub(crate) mod upload;
 
 pub(crate) use collector::Collector;
