@@ -18,8 +18,10 @@ type Result = std::result::Result<(), HttpError>;
 /// * `priority` in [1, 1000].
 /// * `header`: names are non-empty RFC 9110 tokens (no spaces, colons, CR/LF or other
 ///   separators); values are strings, numbers or booleans (an object, array or `null` is an
-///   error naming `header.<name>`); string values contain no CR, LF or NUL (header injection,
-///   or silent truncation by curl's C strings).
+///   error naming `header.<name>`); string values are RFC 9110 field values: visible
+///   characters, spaces, tabs, non-ASCII text, never another control character (CR, LF and NUL
+///   would also inject headers or be cut short by curl's C strings). A `Content-Length` must
+///   be the body's length (0 without a body), and is refused with a multipart form.
 /// * `readTimeout`: any value; 0 = no read timeout. `connectTimeout`: any value; 0 = no
 ///   timeout of our own, libcurl's built-in connect timeout (300 s) applies.
 /// * `usingProxy` (an explicit proxy): `host` non-empty, `port` not 0, each `exclusionList`
@@ -55,6 +57,7 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
     }
     if let Some(header) = &o.header {
         check_header(header)?;
+        check_content_length(o)?;
     }
     if let Some(UsingProxy::Proxy(proxy)) = &o.using_proxy {
         non_empty("usingProxy.host", &proxy.host)?;
@@ -163,6 +166,50 @@ fn header_text(path: &str, s: &str) -> Result {
     Ok(())
 }
 
+/// A field value (RFC 9110 §5.5): visible characters, spaces, tabs and obs-text (any non-ASCII
+/// UTF-8); every other control character (NUL, CR, LF, 0x01, DEL, …) is refused.
+fn field_value(path: &str, s: &str) -> Result {
+    if let Some(c) = s.chars().find(|&c| c.is_ascii_control() && c != '\t') {
+        return Err(err(
+            path,
+            format_args!(
+                "must not contain the control character {c:?} (RFC 9110: visible characters, spaces and tabs only)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `Content-Length` given by the caller must be the body's length: libcurl sends the header as
+/// given, and a wrong one desynchronises a kept-alive connection. (Leave it out: libcurl
+/// computes it.)
+fn check_content_length(o: &HttpRequestOptions) -> Result {
+    let Some((name, value)) = o.header.iter().flatten().find(|(k, _)| k.eq_ignore_ascii_case("content-length")) else {
+        return Ok(());
+    };
+    let path = format!("header.{name}");
+    let text = crate::options::header_text(value).unwrap_or_default();
+    let given: u64 =
+        text.trim().parse().map_err(|_| err(&path, format_args!("must be a number of bytes, got {text:?}")))?;
+    let multipart = o.multi_form_data_list.is_some();
+    let actual = match (&o.extra_data, o.method().has_body()) {
+        _ if multipart => {
+            return Err(err(&path, "must not be set with multiFormDataList (libcurl computes the form's length)"))
+        }
+        (Some(extra), true) => extra.to_bytes().len() as u64,
+        _ => 0,
+    };
+    if given != actual {
+        return Err(err(
+            &path,
+            format_args!(
+                "({given}) disagrees with the body ({actual} bytes); leave it out and libcurl sends the right one"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_header(header: &serde_json::Map<String, Value>) -> Result {
     for (name, value) in header {
         let path = format!("header.{}", name.escape_debug());
@@ -173,7 +220,7 @@ fn check_header(header: &serde_json::Map<String, Value>) -> Result {
             return Err(err(&path, "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)"));
         }
         match value {
-            Value::String(s) => header_text(&path, s)?,
+            Value::String(s) => field_value(&path, s)?,
             Value::Number(_) | Value::Bool(_) => {}
             Value::Null | Value::Array(_) | Value::Object(_) => {
                 let got = match value {
@@ -282,9 +329,29 @@ mod tests {
         for (v, got) in [(json!(null), "null"), (json!([1]), "an array"), (json!({"a": 1}), "an object")] {
             invalid(with_header(json!({"X-Bad": v})), &["header.X-Bad must be a string, a number or a boolean", got]);
         }
-        for v in ["a\r\nX-Injected: 1", "a\n", "a\rb", "a\0b"] {
-            invalid(with_header(json!({"X-Bad": v})), &["header.X-Bad must not contain CR, LF or NUL"]);
+        for v in ["a\r\nX-Injected: 1", "a\n", "a\rb", "a\0b", "a\u{1}b", "a\u{7f}", "\u{1b}[31m"] {
+            invalid(with_header(json!({"X-Bad": v})), &["header.X-Bad must not contain the control character"]);
         }
+        valid(with_header(json!({"X-Utf8": "héllo wörld", "X-Tab": "a\tb"})));
+    }
+
+    #[test]
+    fn content_length_must_agree_with_the_body() {
+        let post = |len: Value, body: &str| HttpRequestOptions {
+            method: Some(RequestMethod::Post),
+            extra_data: Some(ExtraData::String(body.into())),
+            header: Some(json!({"Content-Length": len}).as_object().unwrap().clone()),
+            ..opts()
+        };
+        valid(post(json!(10), "0123456789"));
+        valid(post(json!("10"), "0123456789"));
+        invalid(post(json!(3), "0123456789"), &["header.Content-Length (3) disagrees with the body (10 bytes)"]);
+        invalid(post(json!("x"), ""), &["header.Content-Length must be a number"]);
+        invalid(with_header(json!({"content-length": 5})), &["disagrees with the body (0 bytes)"]);
+        valid(with_header(json!({"content-length": 0})));
+        let mut form = post(json!(1), "");
+        form.multi_form_data_list = Some(vec![]);
+        invalid(form, &["must not be set with multiFormDataList"]);
     }
 
     #[test]
