@@ -33,7 +33,7 @@ use crate::error::HttpError;
 use crate::options::HttpRequestOptions;
 use hickory_proto::rr::Name;
 use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub(crate) use pin::PrivateDnsCache;
 pub(crate) use query::ServerAnswer;
@@ -118,11 +118,19 @@ impl Lookup {
             Err(e) => return fail(format!("{:?} is not a valid DNS name: {e}", self.host)),
         };
         let mut failures = Vec::new();
+        // One deadline for the whole lookup: each server gets its share, never more than is
+        // left of it.
+        let deadline = Instant::now() + self.per_server * self.servers.len() as u32;
         for server in &self.servers {
             if cancelled() {
                 return fail("cancelled".into());
             }
-            match query::ask(*server, &name, self.per_server) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                failures.push(format!("{server}: not asked (the lookup's time is up)"));
+                break;
+            }
+            match query::ask(*server, &name, self.per_server.min(left)) {
                 ServerAnswer::Addresses(addrs) => return Ok(addrs),
                 ServerAnswer::NoAddress(why) => return fail(format!("{}: {why} (DNS server {server})", self.host)),
                 ServerAnswer::Failed(why) => failures.push(format!("{server}: {why}")),

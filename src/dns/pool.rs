@@ -1,6 +1,9 @@
-//! A small, bounded pool of threads for blocking DNS work, so that neither the caller nor the
-//! reactor ever waits for a DNS server. Each runtime has one; workers are started on demand
-//! (at most [`MAX_WORKERS`]), and are joined when the runtime shuts down.
+//! A pool of threads for blocking DNS work, so that neither the caller nor the reactor ever
+//! waits for a DNS server. Each runtime has one. A worker is started whenever a job finds
+//! none idle (at most [`MAX_WORKERS`]), so slow servers holding some workers never starve
+//! the lookups behind them (every lookup has its own deadline, `dns::Lookup::resolve`);
+//! workers beyond [`KEPT_WORKERS`] end after [`IDLE_WORKER`] without work. All are joined
+//! when the runtime shuts down.
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -8,7 +11,11 @@ use std::sync::Arc;
 use std::thread::{JoinHandle, ThreadId};
 
 /// Most resolver threads at once.
-pub(crate) const MAX_WORKERS: usize = 4;
+pub(crate) const MAX_WORKERS: usize = 64;
+/// Resolver threads kept when there is no work.
+pub(crate) const KEPT_WORKERS: usize = 2;
+/// How long a worker beyond [`KEPT_WORKERS`] waits for work before it ends.
+pub(crate) const IDLE_WORKER: std::time::Duration = std::time::Duration::from_secs(10);
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -94,7 +101,20 @@ impl ResolverPool {
 fn worker(queue: &Queue) {
     loop {
         queue.counts.lock().idle += 1;
-        let Ok(job) = queue.rx.recv() else { return };
+        let job = match queue.rx.recv_timeout(IDLE_WORKER) {
+            Ok(job) => job,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                let mut c = queue.counts.lock();
+                if c.workers > KEPT_WORKERS {
+                    c.idle -= 1;
+                    c.workers -= 1;
+                    return;
+                }
+                c.idle -= 1;
+                continue;
+            }
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
+        };
         {
             let mut c = queue.counts.lock();
             c.idle -= 1;
@@ -137,7 +157,7 @@ mod tests {
         }
         let peak = peak.load(Ordering::SeqCst);
         assert!(peak > 1 && peak <= MAX_WORKERS, "peak {peak}");
-        // 8 jobs of 100 ms on 4 threads: about 200 ms, never 800
+        // 8 jobs of 100 ms, each on a thread of its own if need be: about 100 ms, never 800
         assert!(started.elapsed() < Duration::from_millis(700), "{:?}", started.elapsed());
         pool.spawn(|| panic!("a panicking job"));
         let (tx, rx) = crossbeam_channel::bounded(1);

@@ -179,16 +179,34 @@ fn tcp_exchange(server: SocketAddr, name: &Name, rtype: RecordType, id: u16, dea
     stream.write_all(&framed)?;
     loop {
         let mut len = [0u8; 2];
-        stream.set_read_timeout(Some(left()?))?;
-        stream.read_exact(&mut len)?;
+        read_by(&mut stream, &mut len, deadline)?;
         let mut body = vec![0u8; u16::from_be_bytes(len) as usize];
-        stream.set_read_timeout(Some(left()?))?;
-        stream.read_exact(&mut body)?;
+        read_by(&mut stream, &mut body, deadline)?;
         let msg = Message::from_vec(&body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
         if answers_question(&msg, id, name, rtype) {
             return Ok(msg);
         }
     }
+}
+
+/// Fills `buf` from `stream` by `deadline`: each read waits only for what is left of the time,
+/// so a server that drips a byte now and then cannot stretch the lookup.
+fn read_by(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<()> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "timed out"))?;
+        stream.set_read_timeout(Some(left))?;
+        match stream.read(&mut buf[filled..]) {
+            Ok(0) => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the server closed the connection")),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Whether `msg` is the response to our question `id` for `name`/`rtype` (names compare
