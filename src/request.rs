@@ -73,8 +73,8 @@ impl HttpRequest {
         self.run_blocking(url, options, false).map(respond)
     }
 
-    /// Sends a request; `callback` receives the response on the dispatcher thread (never the
-    /// reactor). Listeners run on the dispatcher thread too.
+    /// Sends a request; `callback` receives the response on a dispatcher thread (never the
+    /// reactor). Listeners run on a dispatcher thread too.
     pub fn request_with_callback<F>(&self, url: &str, options: Option<HttpRequestOptions>, callback: F)
     where
         F: FnOnce(Result<HttpResponse, HttpError>) + Send + 'static,
@@ -129,7 +129,7 @@ impl HttpRequest {
         self.run_blocking(url, options, true).map(|fin| fin.status)
     }
 
-    /// Stream request; `callback` receives the response code on the dispatcher thread, after
+    /// Stream request; `callback` receives the response code on a dispatcher thread, after
     /// every event of the transfer.
     pub fn request_in_stream_with_callback<F>(&self, url: &str, options: Option<HttpRequestOptions>, callback: F)
     where
