@@ -163,7 +163,7 @@ typedef struct ohos_http_response_t ohos_http_response_t;
 // `status` 0 or the error code (2300023 when the cache file cannot be written or removed),
 // `error` its detail, valid only during the call (NULL on success).
 //
-// Thread: the library's dispatcher thread (the work itself runs on a worker thread).
+// Thread: a dispatcher thread of the library (the work itself runs on a worker thread).
 // `user_data_free` runs right after it returns. It must not block for long and must not
 // throw (mark it `noexcept`).
 typedef void (*ohos_http_done_fn)(void *user_data,
@@ -173,7 +173,7 @@ typedef void (*ohos_http_done_fn)(void *user_data,
 // Destructor of a `user_data` pointer, or NULL for none.
 //
 // Called exactly once, after the last call of the callback the pointer was given with, on
-// whichever thread releases it: the dispatcher thread after an async completion callback,
+// whichever thread releases it: a dispatcher thread after an async completion callback,
 // the thread that calls `ohos_http_off`/`ohos_http_destroy` for a listener, or the thread
 // that ran a `once` listener. It must not block for long and must not throw (a C++ exception
 // must never unwind into the library; mark the function `noexcept`).
@@ -214,7 +214,7 @@ typedef struct {
 // (valid only during the call; copy what you keep).
 //
 // Thread: the thread that called a blocking request (`ohos_http_request`,
-// `ohos_http_request_in_stream`) for that request's events; the library's dispatcher thread
+// `ohos_http_request_in_stream`) for that request's events; a dispatcher thread of the library
 // for the events of async requests. A listener registered on a handle sees the events of
 // every request on it, so it may run on both. Order per request: headers, data and progress,
 // then dataEnd. It must not block for long (it holds up the other async requests' callbacks)
@@ -233,9 +233,10 @@ typedef void (*ohos_http_listener_fn)(void *user_data,
 //   `ohos_http_response_free`, now or later, on any thread); NULL on an error;
 // * `error`: on an error its detail, valid only during the call (NULL on success).
 //
-// Thread: the library's dispatcher thread, after every listener call of the request; never
+// Thread: a dispatcher thread of the library, after every listener call of the request; never
 // the reactor and never the caller's thread. `user_data_free` runs right after it returns.
-// It must not block for long (the dispatcher serves every async request and listener) and
+// It should not block for long (other requests' callbacks wait for it until the dispatcher
+// starts another thread, 50 ms later; waiting on another request does not deadlock) and
 // must not throw: a C++ exception must never unwind into the library (mark it `noexcept`).
 // It may call the library, e.g. start another request or destroy the handle.
 typedef void (*ohos_http_response_fn)(void *user_data,
@@ -297,7 +298,7 @@ int32_t ohos_http_cache_delete(const ohos_http_cache_t *cache,
                                ohos_http_error_t **out_error);
 
 // `ohos_http_cache_flush` on a worker thread; returns at once. When it returns 0, `callback`
-// (may be NULL) runs exactly once on the dispatcher thread, then `user_data_free` (may be
+// (may be NULL) runs exactly once on a dispatcher thread, then `user_data_free` (may be
 // NULL); on a non-zero return (401: NULL cache) neither runs.
 //
 // # Safety
@@ -376,7 +377,7 @@ void ohos_http_error_free(ohos_http_error_t *error);
 // (401: NULL request or listener, unknown event) neither is called.
 //
 // # Safety
-// `request` is NULL or a live handle; `out_id` is NULL or writable; `listener` and
+// `request` is any value (NULL: 401; not a live handle: 2300999); `out_id` is NULL or writable; `listener` and
 // `user_data_free` are safe to call from the threads described on `ohos_http_listener_fn`.
 int32_t ohos_http_on(const ohos_http_request_t *request,
                      uint32_t event,
@@ -402,7 +403,7 @@ int32_t ohos_http_once(const ohos_http_request_t *request,
 // returns). Removing an id that is not registered does nothing (0).
 //
 // # Safety
-// `request` is NULL or a live handle.
+// `request` is any value (NULL: 401; not a live handle: 2300999).
 int32_t ohos_http_off(const ohos_http_request_t *request,
                       uint32_t event,
                       uint64_t id);
@@ -415,13 +416,14 @@ int32_t ohos_http_create(ohos_http_request_t **out_request);
 
 // Destroys a request task (`destroy()`): cancels its running transfers at once (their
 // completions fail with 2300042), removes all its listeners (running their `user_data_free`),
-// releases the handle and sets `*request` to NULL. Later use of the handle is undefined; a
-// callback still in flight keeps what it needs alive. `request == NULL` is 401;
-// `*request == NULL` does nothing (0). May be called from any thread, also from inside a
+// ends the handle and sets `*request` to NULL. A call that runs on the handle on another
+// thread meanwhile completes normally; any later use of the handle (a copy of the pointer)
+// fails with 2300999. `request == NULL` is 401; `*request == NULL` does nothing (0); a
+// handle destroyed already is 2300999. May be called from any thread, also from inside a
 // listener or a completion callback of the same handle.
 //
 // # Safety
-// `request` is NULL or points to NULL or to a live handle, which must not be used afterwards.
+// `request` is NULL or points to a writable handle pointer.
 int32_t ohos_http_destroy(ohos_http_request_t **request);
 
 // Parses options from camelCase JSON text (`{"method":"POST","extraData":{…},"header":{…}}`,
@@ -510,7 +512,7 @@ int32_t ohos_http_policy_reset(void);
 // `*out_error` (may be NULL) receives the detail, to free with `ohos_http_error_free`.
 //
 // # Safety
-// `request` is NULL or a live handle; `url`/`options_json` NULL or NUL-terminated; the
+// `request` is any value (NULL: 401; not a live handle: 2300999); `url`/`options_json` NULL or NUL-terminated; the
 // out-pointers NULL or writable.
 int32_t ohos_http_request(const ohos_http_request_t *request,
                           const char *url,
@@ -530,7 +532,7 @@ int32_t ohos_http_request_opts(const ohos_http_request_t *request,
                                ohos_http_error_t **out_error);
 
 // Starts a request and returns at once; `callback` (may be NULL to discard the result) gets
-// the outcome on the dispatcher thread (see `ohos_http_response_fn`), listeners run there too.
+// the outcome on a dispatcher thread (see `ohos_http_response_fn`), listeners run there too.
 //
 // Returns 0 when the request was accepted: then `callback` runs exactly once, whatever
 // happens (also when the handle is destroyed: 2300042), and after it `user_data_free` (may be
@@ -585,7 +587,7 @@ int32_t ohos_http_request_in_stream_opts(const ohos_http_request_t *request,
                                          ohos_http_error_t **out_error);
 
 // Starts a stream request and returns at once: listeners (DATA_RECEIVE, progress, DATA_END)
-// and then `callback` run on the dispatcher thread (see `ohos_http_stream_fn`). Acceptance,
+// and then `callback` run on a dispatcher thread (see `ohos_http_stream_fn`). Acceptance,
 // `user_data` ownership and errors as for `ohos_http_request_async`.
 //
 // # Safety

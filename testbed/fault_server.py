@@ -41,6 +41,12 @@ Routes (see ROUTES / PREFIX_ROUTES at the bottom; add a handler with @route("/pa
                                ftp, gopher, dict, telnet (the client must refuse to follow)
   /locations?first=URL&second=URL
                                302 with two Location fields (a client must follow the first)
+  /trailers?count=N&size=S&spoof=1
+                               chunked "body", then trailer fields: spoof=1 adds Content-Type,
+                               Set-Cookie and X-Trailer; then N fields of S bytes (a trailer flood)
+  /slowheaders?bytes=N&interval_ms=M&stall=1
+                               status line at once, then one header field dripped a byte per M ms
+                               (N bytes), then the rest; stall=1 holds the connection instead
   anything else                404
 Bodies of /chunked and /bytes follow one pattern: byte k is k % 256.
 Request bodies (Content-Length or chunked) are read for every route before it runs, and
@@ -550,6 +556,45 @@ def r_to_scheme(req, scheme):
 def r_locations(req):
     headers = [("Location", req.query.get("first", "/")), ("Location", req.query.get("second", "/"))]
     respond(req, 302, b"", headers, content_type=None)
+
+
+@route("/trailers")
+def r_trailers(req):
+    """Chunked "body", then trailer fields: with spoof=1 ones that claim to be response
+    headers (Content-Type, Set-Cookie), then `count` fields of `size` bytes each."""
+    count = req.qint("count", 0)
+    size = req.qint("size", 10)
+    req.conn.send(head_bytes(200, [("Content-Type", "text/plain"), ("Transfer-Encoding", "chunked"),
+                                   ("Trailer", "X-Trailer")]))
+    send_chunk(req.conn, b"body")
+    req.conn.send(b"0\r\n")
+    if req.query.get("spoof") == "1":
+        req.conn.send(b"Content-Type: text/spoofed\r\nSet-Cookie: spoofed=1\r\nX-Trailer: yes\r\n")
+    line = b"X-T: " + b"t" * size + b"\r\n"
+    batch = line * 1000
+    sent = 0
+    while sent < count:
+        n = min(1000, count - sent)
+        req.conn.send(batch if n == 1000 else line * n)
+        sent += n
+    req.conn.send(b"\r\n")
+
+
+@route("/slowheaders")
+def r_slowheaders(req):
+    """The status line at once, then a header field dripped one byte every interval_ms
+    (`bytes` of them), then the rest of the response; with stall=1 it stops after the
+    dripping instead (holding the connection)."""
+    count = req.qint("bytes", 5)
+    interval = req.qint("interval_ms", 1000) / 1000.0
+    req.conn.send(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    for _ in range(count):
+        time.sleep(interval)
+        req.conn.send(b"s")
+    if req.query.get("stall") == "1":
+        req.conn.wait_for_close()
+        return
+    req.conn.send(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
 
 
 def dispatch(req):

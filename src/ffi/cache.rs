@@ -34,7 +34,7 @@ pub struct ohos_http_cache_usage_t {
 /// `status` 0 or the error code (2300023 when the cache file cannot be written or removed),
 /// `error` its detail, valid only during the call (NULL on success).
 ///
-/// Thread: the library's dispatcher thread (the work itself runs on a worker thread).
+/// Thread: a dispatcher thread of the library (the work itself runs on a worker thread).
 /// `user_data_free` runs right after it returns. It must not block for long and must not
 /// throw (mark it `noexcept`).
 #[allow(non_camel_case_types)]
@@ -151,7 +151,7 @@ pub unsafe extern "C" fn ohos_http_cache_delete(
 }
 
 /// `ohos_http_cache_flush` on a worker thread; returns at once. When it returns 0, `callback`
-/// (may be NULL) runs exactly once on the dispatcher thread, then `user_data_free` (may be
+/// (may be NULL) runs exactly once on a dispatcher thread, then `user_data_free` (may be
 /// NULL); on a non-zero return (401: NULL cache) neither runs.
 ///
 /// # Safety

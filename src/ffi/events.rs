@@ -87,7 +87,7 @@ pub struct ohos_http_event_t {
 /// (valid only during the call; copy what you keep).
 ///
 /// Thread: the thread that called a blocking request (`ohos_http_request`,
-/// `ohos_http_request_in_stream`) for that request's events; the library's dispatcher thread
+/// `ohos_http_request_in_stream`) for that request's events; a dispatcher thread of the library
 /// for the events of async requests. A listener registered on a handle sees the events of
 /// every request on it, so it may run on both. Order per request: headers, data and progress,
 /// then dataEnd. It must not block for long (it holds up the other async requests' callbacks)
@@ -152,7 +152,7 @@ unsafe fn add(
         // SAFETY: caller's contract.
         unsafe { write_opt(out_id, 0) };
         // SAFETY: caller's contract.
-        let handle = unsafe { acquire(request) }?;
+        let handle = acquire(request)?;
         let kind = ohos_http_event_type_t::from_u32(event)?.rust();
         let cb = listener.ok_or_else(|| super::boundary::null("listener"))?;
         // From here on the library owns user_data: it is freed when the listener goes.
@@ -172,7 +172,7 @@ unsafe fn add(
 /// (401: NULL request or listener, unknown event) neither is called.
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `out_id` is NULL or writable; `listener` and
+/// `request` is any value (NULL: 401; not a live handle: 2300999); `out_id` is NULL or writable; `listener` and
 /// `user_data_free` are safe to call from the threads described on `ohos_http_listener_fn`.
 #[no_mangle]
 pub unsafe extern "C" fn ohos_http_on(
@@ -210,12 +210,12 @@ pub unsafe extern "C" fn ohos_http_once(
 /// returns). Removing an id that is not registered does nothing (0).
 ///
 /// # Safety
-/// `request` is NULL or a live handle.
+/// `request` is any value (NULL: 401; not a live handle: 2300999).
 #[no_mangle]
 pub unsafe extern "C" fn ohos_http_off(request: *const ohos_http_request_t, event: u32, id: u64) -> i32 {
     guard("ohos_http_off", || {
         // SAFETY: caller's contract.
-        let handle = unsafe { acquire(request) }?;
+        let handle = acquire(request)?;
         let kind = ohos_http_event_type_t::from_u32(event)?.rust();
         handle.inner.off(kind, (id != 0).then_some(ListenerId(id)));
         Ok(())

@@ -12,8 +12,12 @@
 //!   `ohos_http_destroy`, which takes a double pointer and NULLs it). Pointers handed out by
 //!   accessors point into their object and die with it.
 //! * Threads: blocking calls run listeners on the calling thread; async calls run listeners
-//!   and completion callbacks on one dispatcher thread (never the reactor). Callbacks must not
-//!   block for long and must not throw.
+//!   and completion callbacks on the library's dispatcher threads (never the reactor): one
+//!   request's calls in order, one at a time; normally all on one thread, with more started
+//!   when callbacks are stuck (see `README.md`, "Reliability"). Callbacks should not block for
+//!   long and must not throw.
+//! * Handles: a request handle is a number looked up on every call, so a call racing a
+//!   `ohos_http_destroy`, or a call with a stale copy of the pointer, is 2300999, not a crash.
 //! * libcurl: the library links the process's shared libcurl and initialises it once; it never
 //!   calls `curl_global_cleanup`. A host may use libcurl directly alongside, but must not call
 //!   `curl_global_cleanup` while requests run.

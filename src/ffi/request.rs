@@ -21,9 +21,10 @@ use std::sync::Arc;
 ///   `ohos_http_response_free`, now or later, on any thread); NULL on an error;
 /// * `error`: on an error its detail, valid only during the call (NULL on success).
 ///
-/// Thread: the library's dispatcher thread, after every listener call of the request; never
+/// Thread: a dispatcher thread of the library, after every listener call of the request; never
 /// the reactor and never the caller's thread. `user_data_free` runs right after it returns.
-/// It must not block for long (the dispatcher serves every async request and listener) and
+/// It should not block for long (other requests' callbacks wait for it until the dispatcher
+/// starts another thread, 50 ms later; waiting on another request does not deadlock) and
 /// must not throw: a C++ exception must never unwind into the library (mark it `noexcept`).
 /// It may call the library, e.g. start another request or destroy the handle.
 #[allow(non_camel_case_types)]
@@ -225,7 +226,7 @@ unsafe fn stream_with_callback(
 /// `*out_error` (may be NULL) receives the detail, to free with `ohos_http_error_free`.
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `url`/`options_json` NULL or NUL-terminated; the
+/// `request` is any value (NULL: 401; not a live handle: 2300999); `url`/`options_json` NULL or NUL-terminated; the
 /// out-pointers NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn ohos_http_request(
@@ -257,7 +258,7 @@ pub unsafe extern "C" fn ohos_http_request_opts(
 }
 
 /// Starts a request and returns at once; `callback` (may be NULL to discard the result) gets
-/// the outcome on the dispatcher thread (see `ohos_http_response_fn`), listeners run there too.
+/// the outcome on a dispatcher thread (see `ohos_http_response_fn`), listeners run there too.
 ///
 /// Returns 0 when the request was accepted: then `callback` runs exactly once, whatever
 /// happens (also when the handle is destroyed: 2300042), and after it `user_data_free` (may be
@@ -342,7 +343,7 @@ pub unsafe extern "C" fn ohos_http_request_in_stream_opts(
 }
 
 /// Starts a stream request and returns at once: listeners (DATA_RECEIVE, progress, DATA_END)
-/// and then `callback` run on the dispatcher thread (see `ohos_http_stream_fn`). Acceptance,
+/// and then `callback` run on a dispatcher thread (see `ohos_http_stream_fn`). Acceptance,
 /// `user_data` ownership and errors as for `ohos_http_request_async`.
 ///
 /// # Safety

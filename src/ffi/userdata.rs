@@ -5,7 +5,7 @@ use std::ffi::c_void;
 /// Destructor of a `user_data` pointer, or NULL for none.
 ///
 /// Called exactly once, after the last call of the callback the pointer was given with, on
-/// whichever thread releases it: the dispatcher thread after an async completion callback,
+/// whichever thread releases it: a dispatcher thread after an async completion callback,
 /// the thread that calls `ohos_http_off`/`ohos_http_destroy` for a listener, or the thread
 /// that ran a `once` listener. It must not block for long and must not throw (a C++ exception
 /// must never unwind into the library; mark the function `noexcept`).

@@ -94,6 +94,9 @@ pub enum FakeMode {
     Answer,
     /// Answers like `Answer`, each after this long (a slow server).
     Slow(std::time::Duration),
+    /// Answers over UDP like `TruncateUdp`; over TCP with the records, one byte per this long
+    /// (a server that drips its answer).
+    DripTcp(std::time::Duration),
 }
 
 /// A DNS server on loopback for one test, UDP and TCP on the same port. Its threads live
@@ -128,7 +131,7 @@ impl FakeDns {
                 let Ok(query) = Message::from_vec(&buf[..n]) else { continue };
                 let reply = match mode {
                     FakeMode::Silent => continue,
-                    FakeMode::TruncateUdp => {
+                    FakeMode::TruncateUdp | FakeMode::DripTcp(_) => {
                         let mut m = reply_to(&query, false);
                         m.set_truncated(true);
                         m
@@ -168,6 +171,15 @@ impl FakeDns {
                     let reply = reply_to(&query, true).to_vec().unwrap();
                     let mut framed = (reply.len() as u16).to_be_bytes().to_vec();
                     framed.extend_from_slice(&reply);
+                    if let FakeMode::DripTcp(every) = mode {
+                        for byte in framed {
+                            std::thread::sleep(every);
+                            if conn.write_all(&[byte]).is_err() {
+                                return;
+                            }
+                        }
+                        continue;
+                    }
                     if conn.write_all(&framed).is_err() {
                         return;
                     }
