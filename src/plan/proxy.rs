@@ -21,7 +21,7 @@
 use crate::error::HttpError;
 use crate::options::{HttpRequestOptions, UsingProxy};
 use crate::sys;
-use crate::target::{c_string, parse_as_curl, Scheme, Target};
+use crate::target::{c_string, parse_proxy, Scheme, Target, PROXY_SCHEMES};
 use std::net::IpAddr;
 
 /// How one hop reaches its server.
@@ -55,9 +55,6 @@ pub(crate) struct ProxySpec {
     /// User name and password, percent-decoded.
     pub credentials: Option<(String, String)>,
 }
-
-/// Schemes libcurl accepts for a proxy (`parse_proxy`).
-const PROXY_SCHEMES: &[&str] = &["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
 
 /// The proxy plan of a hop to `target`.
 pub(crate) fn plan(opts: &HttpRequestOptions, target: &Target) -> Result<ProxyPlan, HttpError> {
@@ -101,17 +98,7 @@ fn from_environment(target: &Target, env: &dyn Fn(&str) -> Option<String>) -> Re
 
 /// Parses a proxy string (see the module docs); the error says why, for a message.
 fn parse(text: &str, port: Option<u16>) -> Result<ProxySpec, String> {
-    // a bare IPv6 literal (`::1`) is a host, not a scheme and a port
-    let bracketed;
-    let text = match text.parse::<std::net::Ipv6Addr>() {
-        Ok(_) => {
-            bracketed = format!("[{text}]");
-            bracketed.as_str()
-        }
-        Err(_) => text,
-    };
-    let c = c_string(text, "").map_err(|_| "must not contain NUL characters".to_string())?;
-    let mut h = parse_as_curl(&c, PROXY_SCHEMES).map_err(|_| format!("is not a valid proxy address: {text:?}"))?;
+    let mut h = parse_proxy(text)?;
     let scheme = h.get(sys::CURLUPART_SCHEME, 0).map_err(|_| format!("is not a valid proxy address: {text:?}"))?;
     if !PROXY_SCHEMES.contains(&scheme.as_str()) {
         return Err(format!(
