@@ -34,6 +34,9 @@ step_header_check() { ./testbed/check-header.sh; }
 step_cpp_example() { ./testbed/cpp-example.sh; }
 # The Node.js addon (bindings/node/): npm ci, built against the library, node --test under the servers.
 step_node_addon() { ./testbed/node-addon.sh; }
+# The parsers' fuzz smoke run (fuzz/, 60 s): lint + self-test of the fuzz crate, then the
+# options/policy targets with their request phase inside a private namespace.
+step_fuzz_smoke() { ./testbed/fuzz.sh 60; }
 # Servers up (private namespace), test bed self-check, then the tests.
 step_test() {
   tb_with_servers bash -c './testbed/check.sh && cargo test --offline "$@"' run-tests \
@@ -55,6 +58,7 @@ STEPS=(
   header_check:keep
   cpp_example:keep
   node_addon:keep
+  fuzz_smoke:keep
   test:keep
 )
 # ================================================================
