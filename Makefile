@@ -22,3 +22,9 @@ bench-quick:
 FUZZ_SECONDS ?= 3600
 fuzz:
 	./testbed/fuzz.sh --long $(FUZZ_SECONDS)
+
+# the soak run (~5 min): mixed requests against the test servers, fails on RSS/fd/thread
+# growth after the warm-up (SOAK_SECONDS; 30 s run: testbed/soak.sh 30)
+SOAK_SECONDS ?= 300
+soak:
+	./testbed/soak.sh $(SOAK_SECONDS)

@@ -37,6 +37,8 @@ step_node_addon() { ./testbed/node-addon.sh; }
 # The parsers' fuzz smoke run (fuzz/, 60 s): lint + self-test of the fuzz crate, then the
 # options/policy targets with their request phase inside a private namespace.
 step_fuzz_smoke() { ./testbed/fuzz.sh 60; }
+# The soak's short run (examples/soak.rs, 30 s): mixed requests, fails on RSS/fd/thread growth.
+step_soak_short() { ./testbed/soak.sh 30; }
 # Servers up (private namespace), test bed self-check, then the tests.
 step_test() {
   tb_with_servers bash -c './testbed/check.sh && cargo test --offline "$@"' run-tests \
@@ -59,6 +61,7 @@ STEPS=(
   cpp_example:keep
   node_addon:keep
   fuzz_smoke:keep
+  soak_short:keep
   test:keep
 )
 # ================================================================
