@@ -141,8 +141,14 @@ pub fn normalize(msg: &str) -> String {
     };
     let mut out = String::new();
     let mut quoted = false;
+    let mut escaped = false;
     let mut last_digit = false;
     for c in msg.chars() {
+        // quoted text is Rust's `{:?}` of the caller's string: `\"` does not end it
+        if quoted && (escaped || c == '\\') {
+            escaped = !escaped && c == '\\';
+            continue;
+        }
         if c == '"' {
             quoted = !quoted;
             if quoted {
@@ -176,8 +182,9 @@ pub fn normalize(msg: &str) -> String {
     out
 }
 
-/// What kind of options parsed, in one short string: the structured fields that are set,
-/// how many of the plain ones (bucketed), the body and proxy kinds, the method.
+/// What kind of options parsed, in one short string: how many plain fields are set
+/// (bucketed), which structured ones, the extraData and proxy kinds, and whether the method
+/// sends a body. Few enough combinations (< 4,000) for the corpus to stay small.
 fn shape(o: &HttpRequestOptions) -> String {
     let plain = [
         o.method.is_some(),
@@ -224,9 +231,8 @@ fn shape(o: &HttpRequestOptions) -> String {
         Some(UsingProxy::Bool(true)) => '1',
         Some(UsingProxy::Proxy(_)) => 'x',
     });
-    if let Some(m) = o.method {
-        s.push(' ');
-        s.push_str(m.as_str());
+    if o.method.is_some_and(|m| m.has_body()) {
+        s.push_str(" body");
     }
     s
 }
@@ -397,8 +403,18 @@ fn refused_url(variant: u64) -> &'static str {
     }
 }
 
+thread_local! {
+    static LAST_REQUEST_MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// The error message of this thread's last request-phase request (for `repro`).
+pub fn last_request_message() -> String {
+    LAST_REQUEST_MESSAGE.with(|m| m.borrow().clone())
+}
+
 /// Invariant 4 for a request's error.
 fn expect_request_error(what: &str, code: u32, message: &str) -> Result<String, Violation> {
+    LAST_REQUEST_MESSAGE.with(|m| *m.borrow_mut() = message.to_string());
     if code == 401 && !message.starts_with("Parameter error") {
         return Err(violation("error message", format!("{what}: 401 whose message lacks the prefix: {message:?}")));
     }
@@ -615,6 +631,7 @@ mod tests {
         });
         assert_eq!(normalize(r#"x "abc" y"#), r#"x "_" y"#);
         assert_eq!(normalize("got -1.5e+30, not 2"), "got #, not #");
+        assert_eq!(normalize(r#"must be "PEM", got "a\"b\\" (x)"#), r#"must be "_", got "_" (x)"#);
         assert_eq!(
             normalize("Parameter error: header.a b must be a string"),
             "Parameter error: header.* must be a string"

@@ -472,7 +472,10 @@ fn repro(mut it: impl Iterator<Item = String>) -> ExitCode {
                             Target::Policy => request_policy(&input, variant),
                         };
                         match r {
-                            Ok(sig) => println!("  request variant {variant}: {sig}"),
+                            Ok(sig) => println!(
+                                "  request variant {variant}: {sig}: {}",
+                                ohos_http_fuzz::last_request_message()
+                            ),
                             Err(v) => {
                                 println!("  request variant {variant}: VIOLATION: {}: {}", v.kind, v.detail);
                                 failed = true;
