@@ -53,7 +53,8 @@ bin="$repo/target/$dir/ohos-http-fuzz"
 log "built $bin in $((SECONDS - t0)) s"
 
 # The detector works: a bug planted in the options target must be found within 30 s.
-if ! "$bin" run --target options --self-test --seconds 30 --requests off --quiet >target/fuzz-self-test.log 2>&1; then
+if ! "$bin" run --target options --self-test --seconds 30 --requests off --quiet \
+  --crashes "$repo/target/fuzz/self-test" >target/fuzz-self-test.log 2>&1; then
   cat target/fuzz-self-test.log >&2
   log "FAILED: the self-test did not find its planted bug"
   exit 1
