@@ -18,6 +18,8 @@
 //!    (`127.0.0.1:1`) through the Rust API (blocking, stream) or the C ABI: it ends in an
 //!    error (never a success: nothing listens there), never 2300999, a 401 as in 2.
 //!    The driver bounds its time (hang watchdog).
+//! 5. (opt-in, `Config::strict_validate`) options that pass `validate()` are not rejected
+//!    with 401 when the request starts: `validate()` checks everything.
 pub mod mutate;
 pub mod panics;
 
@@ -90,6 +92,9 @@ pub struct Config {
     /// Plant a bug in the options target (a panic for `priority` 999 after validation) to
     /// show that the driver finds and reports violations.
     pub self_test: bool,
+    /// Invariant 5 (off by default while the library breaks it, see fuzz/README.md): options
+    /// that pass `validate()` are never rejected with 401 when a request starts.
+    pub strict_validate: bool,
 }
 
 /// Runs `f`, turning a panic (here or, via the hook, on any thread meanwhile) into a violation.
@@ -432,7 +437,7 @@ fn unexpected_success(what: &str, detail: impl std::fmt::Display) -> Violation {
 
 /// The request phase of an accepted options input (invariant 4). `variant` picks the API
 /// (Rust blocking, Rust stream, C `_opts`, C JSON) and the URL.
-pub fn request_options(input: &[u8], variant: u64) -> Result<String, Violation> {
+pub fn request_options(input: &[u8], variant: u64, config: Config) -> Result<String, Violation> {
     guarded(|| {
         let text = String::from_utf8_lossy(input);
         let Ok(opts) = HttpRequestOptions::from_json(&text) else { return Ok("not parsed".into()) };
@@ -455,6 +460,15 @@ pub fn request_options(input: &[u8], variant: u64) -> Result<String, Violation> 
         };
         if variant % 2 == 0 {
             http.destroy();
+        }
+        if config.strict_validate && sig.ends_with(" 401") && !sig.contains("rejected") {
+            return Err(violation(
+                "late 401",
+                format!(
+                    "options that passed validate() were rejected when the request started: {}",
+                    last_request_message()
+                ),
+            ));
         }
         Ok(sig)
     })
@@ -652,7 +666,7 @@ mod tests {
     #[test]
     fn the_planted_bug_is_a_violation() {
         panics::install(false);
-        let v = check_options(br#"{"priority": 999}"#, Config { self_test: true }).unwrap_err();
+        let v = check_options(br#"{"priority": 999}"#, Config { self_test: true, ..Config::default() }).unwrap_err();
         assert_eq!(v.kind, "panic");
         assert!(v.detail.contains("planted bug"), "{}", v.detail);
         assert!(check_options(br#"{"priority": 999}"#, Config::default()).is_ok());

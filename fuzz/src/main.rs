@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
 usage: ohos-http-fuzz run [OPTIONS]
-       ohos-http-fuzz repro [--target options|policy] FILE...
+       ohos-http-fuzz repro [--target options|policy] [--strict-validate] FILE...
 
 run options:
   --target options|policy|all   what to fuzz (default all: options 3 : policy 1)
@@ -33,6 +33,8 @@ run options:
   --max-violations N            stop after N distinct violations (default 10)
   --self-test                   plant a bug (a panic for priority 999 after validation) and
                                 exit 0 only if the run finds it
+  --strict-validate             also fail when options that pass validate() get a 401 once
+                                the request starts (invariant 5, off by default for now)
   --quiet                       no progress lines";
 
 struct Args {
@@ -47,6 +49,7 @@ struct Args {
     hang: Duration,
     max_violations: usize,
     self_test: bool,
+    strict_validate: bool,
     quiet: bool,
 }
 
@@ -78,6 +81,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         hang: Duration::from_secs(20),
         max_violations: 10,
         self_test: false,
+        strict_validate: false,
         quiet: false,
     };
     while let Some(flag) = it.next() {
@@ -107,6 +111,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--hang-secs" => a.hang = Duration::from_secs(num(value()?)?),
             "--max-violations" => a.max_violations = num(value()?)?.max(1) as usize,
             "--self-test" => a.self_test = true,
+            "--strict-validate" => a.strict_validate = true,
             "--quiet" => a.quiet = true,
             _ => return Err(format!("unknown argument {flag}")),
         }
@@ -235,7 +240,7 @@ fn run(args: Args) -> ExitCode {
     panics::install(std::env::var_os("OHOS_HTTP_FUZZ_ECHO_PANICS").is_some());
     let requests = args.requests && network_isolated();
     start_watchdog(args.hang, args.crashes.clone());
-    let config = Config { self_test: args.self_test };
+    let config = Config { self_test: args.self_test, strict_validate: args.strict_validate };
     let mut rng = Rng::new(args.seed);
     let mut states: Vec<State> = args
         .targets
@@ -334,7 +339,7 @@ fn run(args: Args) -> ExitCode {
                     st.requests += 1;
                     let variant = rng.next_u64();
                     let r = match st.target {
-                        Target::Options => request_options(&input, variant),
+                        Target::Options => request_options(&input, variant, config),
                         Target::Policy => request_policy(&input, variant),
                     };
                     match r {
@@ -429,8 +434,11 @@ fn repro(mut it: impl Iterator<Item = String>) -> ExitCode {
     panics::install(true);
     let mut target = None;
     let mut files = Vec::new();
+    let mut config = Config::default();
     while let Some(a) = it.next() {
-        if a == "--target" {
+        if a == "--strict-validate" {
+            config.strict_validate = true;
+        } else if a == "--target" {
             target = it.next().as_deref().and_then(Target::parse);
             if target.is_none() {
                 eprintln!("--target options|policy");
@@ -455,7 +463,7 @@ fn repro(mut it: impl Iterator<Item = String>) -> ExitCode {
         let t = target.unwrap_or(if name.starts_with("policy") { Target::Policy } else { Target::Options });
         println!("{} ({}): {}", f.display(), t.name(), show(&input));
         let r = match t {
-            Target::Options => check_options(&input, Config::default()),
+            Target::Options => check_options(&input, config),
             Target::Policy => check_policy(&input),
         };
         match r {
@@ -468,7 +476,7 @@ fn repro(mut it: impl Iterator<Item = String>) -> ExitCode {
                 if requests && out.accepted {
                     for variant in 0..9 {
                         let r = match t {
-                            Target::Options => request_options(&input, variant),
+                            Target::Options => request_options(&input, variant, config),
                             Target::Policy => request_policy(&input, variant),
                         };
                         match r {
