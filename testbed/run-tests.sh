@@ -30,7 +30,8 @@ step_build() { cargo test --no-run "${CARGO_ARGS[@]}"; }
 # The C header matches what cbindgen generates from src/ffi (pinned cbindgen, installed if missing).
 step_header_check() { ./testbed/check-header.sh; }
 # The C++ example host: built against the shared and the static library, run against the
-# servers, and once under valgrind (no leak, no invalid access).
+# servers, and once under valgrind with 2,000 more requests of mixed kinds (no leak, no
+# invalid access).
 step_cpp_example() { ./testbed/cpp-example.sh; }
 # The Node.js addon (bindings/node/): npm ci, built against the library, node --test under the servers.
 step_node_addon() { ./testbed/node-addon.sh; }
