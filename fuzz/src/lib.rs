@@ -18,8 +18,9 @@
 //!    (`127.0.0.1:1`) through the Rust API (blocking, stream) or the C ABI: it ends in an
 //!    error (never a success: nothing listens there), never 2300999, a 401 as in 2.
 //!    The driver bounds its time (hang watchdog).
-//! 5. (opt-in, `Config::strict_validate`) options that pass `validate()` are not rejected
-//!    with 401 when the request starts: `validate()` checks everything.
+//! 5. (`Config::strict_validate`, on in the driver unless `--lenient-validate`) options that
+//!    pass `validate()` are not rejected with 401 when the request starts: `validate()`
+//!    checks everything.
 pub mod mutate;
 pub mod panics;
 

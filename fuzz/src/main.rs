@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
 usage: ohos-http-fuzz run [OPTIONS]
-       ohos-http-fuzz repro [--target options|policy] [--strict-validate] FILE...
+       ohos-http-fuzz repro [--target options|policy] [--lenient-validate] FILE...
 
 run options:
   --target options|policy|all   what to fuzz (default all: options 3 : policy 1)
@@ -33,8 +33,8 @@ run options:
   --max-violations N            stop after N distinct violations (default 10)
   --self-test                   plant a bug (a panic for priority 999 after validation) and
                                 exit 0 only if the run finds it
-  --strict-validate             also fail when options that pass validate() get a 401 once
-                                the request starts (invariant 5, off by default for now)
+  --lenient-validate            do not fail when options that pass validate() get a 401 once
+                                the request starts (invariant 5, on by default)
   --quiet                       no progress lines";
 
 struct Args {
@@ -81,7 +81,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         hang: Duration::from_secs(20),
         max_violations: 10,
         self_test: false,
-        strict_validate: false,
+        strict_validate: true,
         quiet: false,
     };
     while let Some(flag) = it.next() {
@@ -111,7 +111,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "--hang-secs" => a.hang = Duration::from_secs(num(value()?)?),
             "--max-violations" => a.max_violations = num(value()?)?.max(1) as usize,
             "--self-test" => a.self_test = true,
-            "--strict-validate" => a.strict_validate = true,
+            "--lenient-validate" => a.strict_validate = false,
             "--quiet" => a.quiet = true,
             _ => return Err(format!("unknown argument {flag}")),
         }
@@ -434,10 +434,10 @@ fn repro(mut it: impl Iterator<Item = String>) -> ExitCode {
     panics::install(true);
     let mut target = None;
     let mut files = Vec::new();
-    let mut config = Config::default();
+    let mut config = Config { strict_validate: true, ..Config::default() };
     while let Some(a) = it.next() {
-        if a == "--strict-validate" {
-            config.strict_validate = true;
+        if a == "--lenient-validate" {
+            config.strict_validate = false;
         } else if a == "--target" {
             target = it.next().as_deref().and_then(Target::parse);
             if target.is_none() {

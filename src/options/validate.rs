@@ -64,6 +64,8 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
         if proxy.port == 0 {
             return Err(err("usingProxy.port", "must be in [1, 65535], got 0"));
         }
+        // the parse the request will make: what passes here is a proxy libcurl can use
+        crate::target::ProxySpec::parse(&proxy.host, Some(proxy.port)).map_err(|why| err("usingProxy.host", why))?;
         for (i, entry) in proxy.exclusion_list.iter().enumerate() {
             let path = format!("usingProxy.exclusionList[{i}]");
             if entry.trim().is_empty() {
@@ -391,6 +393,12 @@ mod tests {
         invalid(proxy("", 3128, &[]), &["usingProxy.host must not be empty"]);
         invalid(proxy("a\0b", 3128, &[]), &["usingProxy.host must not contain a NUL"]);
         invalid(proxy("p", 0, &[]), &["usingProxy.port must be in [1, 65535], got 0"]);
+        for host in ["x\ny", "/dev/null", "!27.0.0.1", "a b"] {
+            invalid(proxy(host, 3128, &[]), &["usingProxy.host is not a valid proxy address"]);
+        }
+        invalid(proxy("gopher://p", 1, &[]), &["usingProxy.host has an unsupported proxy scheme"]);
+        invalid(proxy("u:%00@p", 1, &[]), &["usingProxy.host has credentials that do not decode"]);
+        valid(proxy("http://user:p%40ss@[::1]", 1, &[]));
         invalid(proxy("p", 1, &["a", ""]), &["usingProxy.exclusionList[1] must not be empty"]);
         invalid(proxy("p", 1, &["  "]), &["usingProxy.exclusionList[0] must not be empty"]);
         invalid(proxy("p", 1, &["a,b"]), &["usingProxy.exclusionList[0] must be one host pattern"]);

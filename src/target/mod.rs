@@ -16,6 +16,10 @@
 //! * The fragment is dropped (it is never sent, and it is not part of a cache key).
 //! * A URL libcurl rejects is 2300003 ("Invalid URL format or missing URL"), with libcurl's
 //!   reason; a URL with a NUL character is 401 (it cannot reach libcurl whole).
+mod proxy;
+
+pub(crate) use proxy::{proxy_redacted, proxy_with_credentials, ProxySpec};
+
 use crate::error::HttpError;
 use crate::sys;
 use std::ffi::{CStr, CString};
@@ -234,48 +238,6 @@ pub(crate) fn parse_as_curl(text: &CStr, expected: &[&str]) -> Result<CurlUrl, s
         }
     }
     Ok(handle)
-}
-
-/// Schemes libcurl accepts for a proxy (`parse_proxy`).
-pub(crate) const PROXY_SCHEMES: &[&str] = &["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
-
-/// Parses a proxy string as libcurl parses `CURLOPT_PROXY` (a bare IPv6 literal such as `::1`
-/// is a host, not a scheme and a port); the error says why, for a message.
-pub(crate) fn parse_proxy(text: &str) -> Result<CurlUrl, String> {
-    let bracketed;
-    let text = match text.parse::<std::net::Ipv6Addr>() {
-        Ok(_) => {
-            bracketed = format!("[{text}]");
-            bracketed.as_str()
-        }
-        Err(_) => text,
-    };
-    let c = c_string(text, "").map_err(|_| "must not contain NUL characters".to_string())?;
-    parse_as_curl(&c, PROXY_SCHEMES).map_err(|_| format!("is not a valid proxy address: {text:?}"))
-}
-
-/// The proxy string `text` with `user` and `password` as its credentials, percent-encoded by
-/// libcurl (`CURLU_URLENCODE`), e.g. `"http://us%40r:p%3Ass@proxy/"`.
-pub(crate) fn proxy_with_credentials(text: &str, user: &str, password: &str) -> Result<String, String> {
-    let mut h = parse_proxy(text)?;
-    let nul = |what: &str| format!("{what} must not contain NUL characters");
-    let user = CString::new(user).map_err(|_| nul("the user name"))?;
-    let password = CString::new(password).map_err(|_| nul("the password"))?;
-    h.set(sys::CURLUPART_USER, Some(&user), sys::CURLU_URLENCODE)
-        .and(h.set(sys::CURLUPART_PASSWORD, Some(&password), sys::CURLU_URLENCODE))
-        .and_then(|()| h.get(sys::CURLUPART_URL, 0))
-        .map_err(|_| format!("cannot carry credentials: {text:?}"))
-}
-
-/// A proxy string for display: its password, if any, replaced by `***`.
-pub(crate) fn proxy_redacted(text: &str) -> String {
-    match parse_proxy(text) {
-        Ok(mut h) if h.get(sys::CURLUPART_PASSWORD, 0).is_ok() => h
-            .set(sys::CURLUPART_PASSWORD, Some(c"***"), 0)
-            .and_then(|()| h.get(sys::CURLUPART_URL, 0))
-            .unwrap_or_else(|_| "<proxy with credentials>".into()),
-        _ => text.to_string(),
-    }
 }
 
 /// Parses a URL that must be https (the `dnsOverHttps` server); anything else is a 401 naming
