@@ -83,10 +83,15 @@
 //! The callback forms run their work on a short-lived worker thread and call back on the
 //! library's dispatcher thread (like request callbacks); the async forms are futures that
 //! need no particular executor.
+mod background;
+mod date;
+mod directives;
+mod fields;
 mod handle;
 pub(crate) mod layer;
 mod persist;
 mod policy;
+mod range;
 mod store;
 
 pub use handle::{cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache};
