@@ -233,13 +233,16 @@ impl HttpRequest {
             Decision::Answered(msgs) => (Some(msgs), Vec::new(), None),
             Decision::Network { validators, watch } => (None, validators, watch),
         };
+        let retry = watch.as_ref().map(|w| w.retry_slot());
         let sink = sink_for(Consumer::new(shared.clone(), stream, watch))?;
         if let Some(msgs) = answer {
             msgs.into_iter().for_each(|m| sink(m));
             return Ok(shared);
         }
+        let retry = retry.map(|slot| slot.attach(&sink));
         let prepared = crate::transfer::config::build(&plan, hop, shared.clone(), DoneGuard::new(sink), &validators)?;
         scheduler::submit(prepared)?;
+        retry.into_iter().for_each(crate::cache::layer::RetryGuard::keep);
         Ok(shared)
     }
 }
