@@ -224,7 +224,7 @@ fn candidates(store: &Store, req: &RequestInfo, method: &str) -> Vec<(u64, Arc<E
         .flat_map(|m| store.find(m, req.url()))
         .filter(|(_, e)| req.served_by(e) && e.selected_by(&req.fields))
         .collect();
-    found.sort_by(|a, b| b.1.rules.date.cmp(&a.1.rules.date));
+    found.sort_by_key(|f| std::cmp::Reverse(f.1.rules.date));
     found
 }
 
