@@ -131,3 +131,29 @@ fn a_part_whose_content_range_does_not_match_its_body_is_not_stored() {
     get(&url, "{}");
     assert!(range(&url, "bytes=0-1").from_cache, "identity is no coding");
 }
+
+#[test]
+fn a_206_that_is_not_the_rest_drops_the_part_and_the_caller_gets_the_whole_response() {
+    cache();
+    // an origin that ignores If-Range and sends a part of its new representation
+    let k = key("not-the-rest");
+    script(
+        &k,
+        json!([
+            {"range": true, "headers": [["Cache-Control", "max-age=3600"], ["ETag", "\"a\""]], "body": "abcdefghij"},
+            {"status": 206, "headers": [["Cache-Control", "max-age=3600"], ["ETag", "\"b\""],
+                ["Content-Range", "bytes 5-9/10"]], "body": "FGHIJ"},
+            {"headers": [["Cache-Control", "max-age=3600"], ["ETag", "\"b\""]], "body": "ABCDEFGHIJ"}
+        ]),
+    );
+    let url = script_url(&k);
+    range(&url, "bytes=0-4");
+    let r = get(&url, "{}");
+    assert_eq!((r.response_code, text(&r)), (200, "ABCDEFGHIJ".to_string()), "never abcdeFGHIJ");
+    let log = script_log(&k);
+    assert_eq!(log.len(), 3);
+    assert_eq!(log[1].header("if-range"), Some("\"a\""));
+    assert_eq!((log[2].header("range"), log[2].header("if-range")), (None, None), "then unconditionally");
+    let r = range(&url, "bytes=0-1");
+    assert!(!r.from_cache, "the part of \"a\" was dropped");
+}

@@ -179,3 +179,38 @@ fn stale_if_error_answers_instead_of_a_5xx_or_a_dropped_connection() {
     let e = create_http().request(&url, None).unwrap_err();
     assert_eq!(e.code(), 2_300_052, "no stale answer without the origin's or the caller's permission");
 }
+
+/// A stream request: (status, body delivered through dataReceive).
+fn stream(url: &str) -> (u32, Vec<u8>) {
+    let http = create_http();
+    let body = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
+    let b = body.clone();
+    http.on(ohos_http::EventType::DataReceive, move |e| {
+        if let ohos_http::Event::DataReceive(chunk) = e {
+            b.lock().extend_from_slice(chunk);
+        }
+    });
+    let status = http.request_in_stream(url, None).unwrap();
+    let body = body.lock().clone();
+    (status, body)
+}
+
+#[test]
+fn stale_if_error_never_mixes_two_bodies_in_a_stream() {
+    cache();
+    let stored =
+        json!({"headers": [["Cache-Control", "max-age=1, stale-if-error=60"], ["Age", "5"]], "body": "stored"});
+    // the error's body already went to the caller: it stands
+    let k = key("sie-stream-body");
+    script(&k, json!([stored, {"status": 503, "body": "error page"}]));
+    let url = script_url(&k);
+    stream(&url);
+    assert_eq!(stream(&url), (503, b"error page".to_vec()));
+    // a bodiless error is replaced by the stale response
+    let k = key("sie-stream-empty");
+    script(&k, json!([stored, {"status": 503, "body": ""}]));
+    let url = script_url(&k);
+    stream(&url);
+    assert_eq!(stream(&url), (200, b"stored".to_vec()));
+    assert_eq!(script_hits(&k), 2);
+}

@@ -173,6 +173,15 @@ fn the_applications_own_conditional_request_gets_its_304_and_freshens_the_store(
     assert_eq!((r.response_code, r.from_cache), (304, false), "the application asked for it");
     let r = get(&url, "{}");
     assert_eq!((r.response_code, r.from_cache, script_hits(&k)), (200, true, 2), "the 304 freshened the entry");
+    // a 304 without validators selects the only stored response when that has none either
+    let k = key("own-304-bare");
+    script(&k, json!([stale(json!([])), {"status": 304, "headers": [["Cache-Control", "max-age=3600"]]}]));
+    let url = script_url(&k);
+    get(&url, "{}");
+    let r = get(&url, r#"{"header":{"If-Modified-Since":"Sun, 06 Nov 1994 08:49:37 GMT"}}"#);
+    assert_eq!(r.response_code, 304);
+    let r = get(&url, "{}");
+    assert_eq!((r.from_cache, text(&r), script_hits(&k)), (true, format!("{k}-1"), 2));
 }
 
 #[test]
@@ -213,6 +222,21 @@ fn head_is_answered_from_a_stored_get_and_a_head_200_updates_it() {
         json!([
             {"headers": [["ETag", "\"a\""], ["Cache-Control", "max-age=3600"]]},
             {"headers": [["ETag", "\"b\""], ["Cache-Control", "max-age=3600"]]}
+        ]),
+    );
+    let url = script_url(&k);
+    get(&url, "{}");
+    get(&url, r#"{"method":"HEAD","header":{"Cache-Control":"no-cache"}}"#);
+    let r = get(&url, "{}");
+    assert_eq!((r.from_cache, script_hits(&k)), (false, 3));
+    // so does one whose Content-Length disagrees
+    let k = key("head-length");
+    script(
+        &k,
+        json!([
+            {"headers": [["ETag", "\"a\""], ["Cache-Control", "max-age=3600"]], "body": "abc"},
+            {"headers": [["ETag", "\"a\""], ["Cache-Control", "max-age=3600"], ["Content-Length", "99"]]},
+            {"headers": [["ETag", "\"a\""], ["Cache-Control", "max-age=3600"]], "body": "abc"}
         ]),
     );
     let url = script_url(&k);

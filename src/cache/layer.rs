@@ -464,6 +464,8 @@ pub(crate) struct Watch {
     tee: Option<Vec<u8>>,
     /// The cache size when the request started: larger bodies are not kept.
     limit: usize,
+    /// Stream mode: some of the body already went to the caller (no other body can follow).
+    streamed: bool,
     retry: RetrySlot,
 }
 
@@ -477,6 +479,7 @@ impl Watch {
             req,
             mode,
             limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            streamed: false,
             retry: RetrySlot::default(),
         }
     }
@@ -488,6 +491,7 @@ impl Watch {
 
     /// A stream chunk passed by (copied while the body still fits the cache).
     pub(crate) fn on_data(&mut self, chunk: &[u8]) {
+        self.streamed |= !chunk.is_empty();
         if let Some(buf) = self.tee.as_mut() {
             if buf.len() + chunk.len() <= self.limit {
                 buf.extend_from_slice(chunk);
@@ -536,7 +540,9 @@ impl Watch {
             // the response of another URL (the redirect itself is not seen here)
             return emit(Msg::Done(Box::new(Ok(fin))));
         }
-        if matches!(fin.status, 500 | 502 | 503 | 504) {
+        // (not once the error's own fields went to a headers listener, or its body to the caller)
+        let headers_seen = fin.headers_sent && self.shared.core.listeners.wants_headers();
+        if matches!(fin.status, 500 | 502 | 503 | 504) && !headers_seen {
             if let Some(reply) = self.stale_on_error(&m) {
                 return answer(emit, &self.shared, &self.req, reply.after(fin));
             }
@@ -563,9 +569,10 @@ impl Watch {
         emit(Msg::Done(Box::new(Ok(fin))))
     }
 
-    /// A stale response to serve instead of an error, when `stale-if-error` allows it.
+    /// A stale response to serve instead of an error, when `stale-if-error` allows it and no
+    /// part of another body reached the caller yet.
     fn stale_on_error(&self, m: &StoreMode) -> Option<Reply> {
-        let (_, entry) = m.stale.as_ref()?;
+        let (_, entry) = m.stale.as_ref().filter(|_| !self.streamed)?;
         let now = SystemTime::now();
         if !entry.rules.stale_if_error(&self.req.directives, now) {
             return None;
