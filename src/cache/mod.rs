@@ -129,6 +129,7 @@ mod persist;
 mod policy;
 mod range;
 mod store;
+mod watch;
 
 pub use handle::{cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache};
 
