@@ -156,4 +156,18 @@ fn a_206_that_is_not_the_rest_drops_the_part_and_the_caller_gets_the_whole_respo
     assert_eq!((log[2].header("range"), log[2].header("if-range")), (None, None), "then unconditionally");
     let r = range(&url, "bytes=0-1");
     assert!(!r.from_cache, "the part of \"a\" was dropped");
+    // a 416 answers the cache's Range (the representation shrank), not the caller's request
+    let k = key("shrank");
+    script(
+        &k,
+        json!([
+            {"range": true, "headers": [["Cache-Control", "max-age=3600"], ["ETag", "\"a\""]], "body": "abcdefghij"},
+            {"status": 416, "headers": [["Content-Range", "bytes */3"]], "body": ""},
+            {"headers": [["Cache-Control", "max-age=3600"], ["ETag", "\"c\""]], "body": "xyz"}
+        ]),
+    );
+    let url = script_url(&k);
+    range(&url, "bytes=0-4");
+    let r = get(&url, "{}");
+    assert_eq!((r.response_code, text(&r), script_hits(&k)), (200, "xyz".to_string(), 3));
 }

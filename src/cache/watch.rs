@@ -188,13 +188,16 @@ impl Watch {
                 return answer(emit, &self.shared, &self.req, reply.after(fin));
             }
         }
+        if let Some((id, part)) = &m.completing {
+            match fin.status {
+                206 => return self.completed(*id, part, fin, response_time, emit),
+                // answers to the cache's Range, not to the caller's request
+                304 | 416 => return self.not_completed(*id, fin, emit),
+                _ => {}
+            }
+        }
         if fin.status == 304 {
             return self.not_modified(m, fin, response_time, emit);
-        }
-        if let Some((id, part)) = &m.completing {
-            if fin.status == 206 {
-                return self.completed(*id, part, fin, response_time, emit);
-            }
         }
         if self.req.method == RequestMethod::Head && fin.status == 200 {
             self.update_from_head(fin.headers.parsed_map(), response_time);
@@ -384,22 +387,17 @@ impl Watch {
     /// whole response, stored and answered as a `200` with the new part's fields. Anything
     /// else does not complete the part (dropped); the caller then gets an unconditional
     /// request's response.
-    fn completed(mut self, id: u64, part: &Entry, fin: Finished, response_time: SystemTime, emit: &mut dyn FnMut(Msg)) {
+    fn completed(self, id: u64, part: &Entry, fin: Finished, response_time: SystemTime, emit: &mut dyn FnMut(Msg)) {
         let newer = fin.headers.parsed_map();
         let whole = fields::first(newer, "content-range")
             .and_then(ContentRange::parse)
             .filter(|r| r.len() == fin.body.len() as u64 && policy::same_strong_validator(&part.headers, newer))
             .and_then(|r| range::combine((part.part?, &part.body), (r, &fin.body)))
             .filter(|(r, _)| r.first == 0 && r.length == Some(r.last + 1));
+        let Some((_, bytes)) = whole else { return self.not_completed(id, fin, emit) };
         if let Some(store) = STATE.lock().store.as_mut() {
             store.remove(id);
         }
-        let Some((_, bytes)) = whole else {
-            if !self.retry(emit) {
-                emit(Msg::Done(Box::new(Ok(fin))));
-            }
-            return;
-        };
         let mut headers = policy::stored_fields(newer, response_time);
         headers.remove("content-range");
         headers.insert("content-length".into(), Value::String(bytes.len().to_string()));
@@ -423,6 +421,17 @@ impl Watch {
         }
         let reply = Reply::from_entry(&entry, &self.req, None, SystemTime::now()).after(fin);
         answer(emit, &self.shared, &self.req, reply)
+    }
+
+    /// The answer to the `Range` + `If-Range` for the rest of stored part `id` is no such rest:
+    /// the part is dropped and the caller gets an unconditional request's response.
+    fn not_completed(mut self, id: u64, fin: Finished, emit: &mut dyn FnMut(Msg)) {
+        if let Some(store) = STATE.lock().store.as_mut() {
+            store.remove(id);
+        }
+        if !self.retry(emit) {
+            emit(Msg::Done(Box::new(Ok(fin))));
+        }
     }
 
     /// Stores a network response to a GET or HEAD when it may be stored: a whole response, or
