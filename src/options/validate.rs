@@ -55,6 +55,10 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
             return Err(err("priority", format_args!("must be in [1, 1000], got {p}")));
         }
     }
+    if let Some(query) = o.query() {
+        // a method without a body sends extraData as the URL's query
+        no_nul("extraData", &query)?;
+    }
     if let Some(header) = &o.header {
         check_header(header)?;
         check_content_length(o)?;
@@ -604,6 +608,15 @@ mod tests {
                 &["certificatePinning[1].publicKeyHash must be the standard base64 of a 32-byte"],
             );
         }
+    }
+
+    #[test]
+    fn extra_data_as_a_query_has_no_nul() {
+        let query =
+            |m| HttpRequestOptions { method: Some(m), extra_data: Some(ExtraData::String("a=1\0".into())), ..opts() };
+        invalid(query(RequestMethod::Head), &["extraData must not contain a NUL character"]);
+        invalid(query(RequestMethod::Get), &["extraData must not contain a NUL character"]);
+        valid(query(RequestMethod::Post));
     }
 
     #[test]
