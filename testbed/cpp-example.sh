@@ -15,12 +15,14 @@
 #   step_cpp_example() { ./testbed/cpp-example.sh; }
 # Exits non-zero when a build fails, a check of the example fails, or valgrind reports an
 # error. Valgrind needs no suppressions today: libcurl's and OpenSSL's global state is only
-# "still reachable", and the library's two threads (reactor, dispatcher) are "possibly lost"
+# "still reachable", and the library's threads (reactor, dispatcher, its watchdog) are "possibly lost"
 # at most; neither kind is counted (--errors-for-leak-kinds=definite).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 log() { printf 'cpp-example: %s\n' "$*" >&2; }
+# shellcheck source=testbed/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_tools() {
   local missing=() p
@@ -28,10 +30,7 @@ ensure_tools() {
   command -v valgrind >/dev/null || missing+=(valgrind)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   [[ -e /usr/include/x86_64-linux-gnu/curl/curl.h || -e /usr/include/curl/curl.h ]] || missing+=(libcurl4-openssl-dev)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  log "installing ${missing[*]}"
-  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" >&2
+  tb_apt_install "${missing[@]}"
 }
 
 if [[ -z "${OHOS_HTTP_TB_HTTPBIN_URL:-}" ]]; then

@@ -8,19 +8,12 @@
 mod cache_support;
 mod common;
 use cache_support::*;
-use common::{opts, testbed, text};
-use ohos_http::{create_http, create_http_response_cache, HttpResponse};
+use common::{testbed, text};
+use ohos_http::HttpResponse;
 use serde_json::{json, Value};
-use std::sync::Once;
 
 fn cache() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| ohos_http::set_cache_directory(temp_dir("cache-freshness")));
-    create_http_response_cache(None);
-}
-
-fn get(url: &str, options: &str) -> HttpResponse {
-    create_http().request(url, Some(opts(options))).unwrap_or_else(|e| panic!("{url}: {e}"))
+    cache_in("cache-freshness");
 }
 
 /// Scripts `spec` for a new key and requests it twice (the second time with `options`);

@@ -7,20 +7,13 @@
 mod cache_support;
 mod common;
 use cache_support::*;
-use common::{opts, testbed, text};
-use ohos_http::{create_http, create_http_response_cache, HttpResponse};
+use common::{testbed, text};
+use ohos_http::HttpResponse;
 use serde_json::json;
-use std::sync::Once;
 
 fn cache() {
     common::require_testbed();
-    static INIT: Once = Once::new();
-    INIT.call_once(|| ohos_http::set_cache_directory(temp_dir("cache-partial")));
-    create_http_response_cache(None);
-}
-
-fn get(url: &str, options: &str) -> HttpResponse {
-    create_http().request(url, Some(opts(options))).unwrap_or_else(|e| panic!("{url}: {e}"))
+    cache_in("cache-partial");
 }
 
 fn range(url: &str, range: &str) -> HttpResponse {

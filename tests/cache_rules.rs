@@ -7,19 +7,13 @@ mod cache_support;
 mod common;
 use cache_support::*;
 use common::{block_on, opts, testbed, text};
-use ohos_http::{create_http, create_http_response_cache, Event, EventType, HttpResponse, HttpResponseCache};
+use ohos_http::{create_http, Event, EventType, HttpResponseCache};
 use parking_lot::Mutex;
-use std::sync::{mpsc, Arc, Once};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 fn cache() -> HttpResponseCache {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| ohos_http::set_cache_directory(temp_dir("cache-rules")));
-    create_http_response_cache(None)
-}
-
-fn get(url: &str, options: &str) -> HttpResponse {
-    create_http().request(url, Some(opts(options))).unwrap_or_else(|e| panic!("{url}: {e}"))
+    cache_in("cache-rules")
 }
 
 #[test]

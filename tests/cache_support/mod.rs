@@ -117,3 +117,17 @@ pub fn script_log(key: &str) -> Vec<Seen> {
 pub fn script_hits(key: &str) -> usize {
     script_log(key).len()
 }
+
+/// The process-wide response cache of a test binary, its files under `temp_dir(dir)` (set
+/// once per process; later calls return the same cache).
+pub fn cache_in(dir: &str) -> ohos_http::HttpResponseCache {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| ohos_http::set_cache_directory(temp_dir(dir)));
+    ohos_http::create_http_response_cache(None)
+}
+
+/// A GET (or whatever `options` say) that must succeed at the HTTP level.
+pub fn get(url: &str, options: &str) -> ohos_http::HttpResponse {
+    let o = ohos_http::HttpRequestOptions::from_json(options).expect("valid options JSON");
+    ohos_http::create_http().request(url, Some(o)).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
