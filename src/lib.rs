@@ -28,9 +28,9 @@ mod request;
 pub mod response;
 mod runtime;
 mod sys;
-mod target;
 mod task;
 mod transfer;
+mod url;
 
 pub use cache::{
     cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache, MAX_CACHE_SIZE,

@@ -310,7 +310,7 @@ impl HttpRequest {
         let id = NEXT_TRANSFER.fetch_add(1, Ordering::Relaxed);
         let shared = TransferShared::new(id, self.core.clone());
         let (answer, validators, watch) = match crate::cache::layer::decide(&plan, &hop, &shared) {
-            Decision::Answered(msgs) => (Some(msgs), Vec::new(), None),
+            Decision::Answered { msgs, revalidate } => (Some((msgs, revalidate)), Vec::new(), None),
             Decision::Network { validators, watch } => (None, validators, watch),
         };
         // a watch may have to start the request again on the same consumer (a 304 that names
@@ -320,8 +320,13 @@ impl HttpRequest {
             Consumer::new(runtime.clone(), shared.clone(), stream, watch.map(|w| w as Box<dyn Watch>)),
             runtime,
         )?;
-        if let Some(msgs) = answer {
+        if let Some((msgs, revalidate)) = answer {
             msgs.into_iter().for_each(|m| sink(m));
+            if let Some(revalidation) = revalidate {
+                // stale-while-revalidate: a request of the cache's own, on this runtime
+                revalidation
+                    .run(|url, options| runtime.create_http().request_with_callback(url, Some(options), ignore));
+            }
             return Ok(shared);
         }
         let retry = retry.map(|slot| slot.attach(&sink, runtime));
@@ -333,3 +338,9 @@ impl HttpRequest {
         Ok(shared)
     }
 }
+
+/// The completion of a request whose result nobody needs (the cache's background
+/// revalidation: its watch stores what it brings). A named function, not a closure: `start`
+/// is generic over its caller's completion, and a closure made inside it would instantiate it
+/// again without end.
+fn ignore(_: Result<HttpResponse, HttpError>) {}

@@ -1,20 +1,21 @@
 //! `stale-while-revalidate` (RFC 5861 §3): the caller gets the stale response at once, and the
 //! cache revalidates it with a request of its own that the caller never waits for.
 //!
-//! That request is an ordinary one: a private `HttpRequest` (no listeners) started with
-//! `request_with_callback`, the caller's options (same fields, TLS settings, proxy, timeouts:
+//! That request is an ordinary one, started by the pipeline (`HttpRequest::start`, on the
+//! caller's runtime) from the [`Revalidation`] the cache's decision carries: a private
+//! `HttpRequest` (no listeners) started with `request_with_callback`, the caller's options (same fields, TLS settings, proxy, timeouts:
 //! the same security context, so its response lands in the same entry), whole-body, its result
 //! dropped. It runs on the reactor like any transfer and is consumed on the dispatcher thread,
 //! where its `CacheWatch` merges the result into the store with the code that handles any
 //! revalidation: a `304` updates the entry, a `200` replaces it.
 //!
-//! It must never be answered from the cache itself, so the cache marks it before starting it:
-//! `start` leaves a [`Pending`] for the next `decide` on this thread (`request_with_callback`
+//! It must never be answered from the cache itself, so it is marked while it starts:
+//! [`Revalidation::run`] leaves a [`Pending`] for the next `decide` on this thread (`request_with_callback`
 //! plans the request and calls `decide` before it returns), which `decide` takes and turns
 //! into a conditional request for exactly that entry. At most one background revalidation per
 //! entry runs at a time.
 use super::store::Entry;
-use crate::options::MAX_MAX_LIMIT;
+use crate::options::{HttpRequestOptions, MAX_MAX_LIMIT};
 use crate::plan::RequestPlan;
 use parking_lot::Mutex;
 use std::cell::RefCell;
@@ -61,14 +62,39 @@ pub(crate) fn take(url: &str) -> Option<Pending> {
     })
 }
 
-/// Starts revalidating entry `id` (stored for `url`) in the background, unless that is
-/// running already. `plan` is the caller's request; `capacity` the cache size (the most the
-/// response may hold to be stored).
-pub(crate) fn start(plan: &RequestPlan, url: &str, id: u64, entry: Arc<Entry>, capacity: u64) {
+/// A background revalidation to start: the request, and the mark its `decide` takes.
+pub(crate) struct Revalidation {
+    url: String,
+    options: HttpRequestOptions,
+    pending: Pending,
+}
+
+impl Revalidation {
+    /// Starts it with `start` (which must plan the request on this thread before it returns,
+    /// as `request_with_callback` does), marked so that the cache never answers it itself.
+    pub(crate) fn run(self, start: impl FnOnce(&str, HttpRequestOptions)) {
+        let Revalidation { url, options, pending } = self;
+        NEXT.with(|next| *next.borrow_mut() = Some(pending));
+        start(&url, options);
+        // still here when the request failed before `decide` saw it: dropping it ends the mark
+        NEXT.with(|next| next.borrow_mut().take());
+    }
+}
+
+/// The revalidation of entry `id` (stored for `url`) in the background, unless one is running
+/// already. `plan` is the caller's request; `capacity` the cache size (the most the response
+/// may hold to be stored).
+pub(crate) fn prepare(
+    plan: &RequestPlan,
+    url: &str,
+    id: u64,
+    entry: Arc<Entry>,
+    capacity: u64,
+) -> Option<Revalidation> {
     {
         let mut in_flight = IN_FLIGHT.lock();
         if in_flight.contains(&id) {
-            return;
+            return None;
         }
         in_flight.push(id);
     }
@@ -78,8 +104,5 @@ pub(crate) fn start(plan: &RequestPlan, url: &str, id: u64, entry: Arc<Entry>, c
     options.extra_data = None;
     options.max_limit = Some(capacity.clamp(1, MAX_MAX_LIMIT));
     options.using_cache = Some(true);
-    NEXT.with(|next| *next.borrow_mut() = Some(Pending { url: url.to_string(), id, entry, token }));
-    crate::create_http().request_with_callback(url, Some(options), |_| {});
-    // still here when the request failed before `decide` saw it: dropping it ends the mark
-    NEXT.with(|next| next.borrow_mut().take());
+    Some(Revalidation { url: url.to_string(), options, pending: Pending { url: url.to_string(), id, entry, token } })
 }

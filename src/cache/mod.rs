@@ -122,6 +122,7 @@
 mod background;
 mod date;
 mod directives;
+mod exchange;
 mod fields;
 mod handle;
 pub(crate) mod layer;

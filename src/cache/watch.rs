@@ -5,8 +5,8 @@
 //! response instead of an error when `stale-if-error` allows, or invalidates after an unsafe
 //! method. All of it on the consumer's thread, never on the reactor.
 use super::background;
+use super::exchange::{answer, candidates, selection, Reply, RequestInfo};
 use super::fields;
-use super::layer::{answer, candidates, selection, Reply, RequestInfo};
 use super::policy::{self, Match};
 use super::range::{self, ContentRange};
 use super::store::{Entry, Stored};
@@ -15,9 +15,9 @@ use crate::error::HttpError;
 use crate::options::RequestMethod;
 use crate::plan::RequestPlan;
 use crate::runtime::Runtime;
-use crate::target::Target;
 use crate::transfer::collector::DoneGuard;
 use crate::transfer::{Finished, Msg, Sink, TransferShared};
+use crate::url::Target;
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
 use std::sync::Arc;

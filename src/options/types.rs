@@ -224,14 +224,16 @@ impl HttpProxy {
     /// This proxy with `username` and `password` as its credentials (replacing any in `host`):
     /// `host` becomes a proxy URL whose userinfo libcurl percent-encodes. A `host` that is not
     /// a proxy address, or a NUL in either value, is a 401 naming the field.
-    pub fn with_credentials(mut self, username: &str, password: &str) -> Result<HttpProxy, crate::HttpError> {
+    pub fn with_credentials(mut self, username: &str, password: &str) -> Result<HttpProxy, crate::error::HttpError> {
         for (field, value) in [("username", username), ("password", password)] {
             if value.contains('\0') {
-                return Err(crate::HttpError::parameter(format!("usingProxy.{field} must not contain NUL characters")));
+                return Err(crate::error::HttpError::parameter(format!(
+                    "usingProxy.{field} must not contain NUL characters"
+                )));
             }
         }
-        self.host = crate::target::proxy_with_credentials(&self.host, username, password)
-            .map_err(|why| crate::HttpError::parameter(format!("usingProxy.host {why}")))?;
+        self.host = crate::url::proxy_with_credentials(&self.host, username, password)
+            .map_err(|why| crate::error::HttpError::parameter(format!("usingProxy.host {why}")))?;
         Ok(self)
     }
 }
@@ -239,7 +241,7 @@ impl HttpProxy {
 impl std::fmt::Debug for HttpProxy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpProxy")
-            .field("host", &crate::target::proxy_redacted(&self.host))
+            .field("host", &crate::url::proxy_redacted(&self.host))
             .field("port", &self.port)
             .field("exclusion_list", &self.exclusion_list)
             .finish()

@@ -74,7 +74,7 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
             return Err(err("usingProxy.port", "must be in [1, 65535], got 0"));
         }
         // the parse the request will make: what passes here is a proxy libcurl can use
-        crate::target::ProxySpec::parse(&proxy.host, Some(proxy.port)).map_err(|why| err("usingProxy.host", why))?;
+        crate::url::ProxySpec::parse(&proxy.host, Some(proxy.port)).map_err(|why| err("usingProxy.host", why))?;
         for (i, entry) in proxy.exclusion_list.iter().enumerate() {
             let path = format!("usingProxy.exclusionList[{i}]");
             if entry.trim().is_empty() {
@@ -105,7 +105,7 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
         }
     }
     if let Some(doh) = &o.dns_over_https {
-        crate::target::https_url(doh, "dnsOverHttps")?;
+        crate::url::https_url(doh, "dnsOverHttps")?;
     }
     if let Some(servers) = &o.dns_servers {
         if !servers.is_empty() && !servers.iter().any(|s| parse_dns_server(s).is_some()) {

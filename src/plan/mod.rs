@@ -23,7 +23,7 @@ use crate::dns::{DnsPlan, Endpoint};
 use crate::error::HttpError;
 use crate::options::HttpRequestOptions;
 use crate::policy::NetworkPolicy;
-use crate::target::{https_url, Target};
+use crate::url::{https_url, Target};
 use std::sync::Arc;
 use std::time::SystemTime;
 

@@ -14,12 +14,12 @@
 //!   (`*` wildcards, see `policy::host_matches`), else that proxy.
 //!
 //! A proxy string is read as libcurl reads `CURLOPT_PROXY` ([`ProxySpec::parse`], in
-//! `target::proxy`): the port is the `HttpProxy`'s `port`, else the string's, else libcurl's
+//! `url::proxy`): the port is the `HttpProxy`'s `port`, else the string's, else libcurl's
 //! default (1080, or 443 for an https proxy).
 use crate::error::HttpError;
 use crate::options::{HttpRequestOptions, UsingProxy};
-pub(crate) use crate::target::ProxySpec;
-use crate::target::{Scheme, Target};
+pub(crate) use crate::url::ProxySpec;
+use crate::url::{Scheme, Target};
 use std::net::IpAddr;
 
 /// How one hop reaches its server.

@@ -21,7 +21,7 @@
 use super::{HopPlan, RequestPlan};
 use crate::error::HttpError;
 use crate::options::RequestMethod;
-use crate::target::{Scheme, Target};
+use crate::url::{Scheme, Target};
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -25,7 +25,7 @@ pub(crate) use glob::host_matches;
 
 use crate::error::{HttpError, CLEARTEXT_NOT_PERMITTED, DOMAIN_NOT_ALLOWED, PERMISSION_DENIED};
 use crate::options::CertificatePinning;
-use crate::target::{Scheme, Target};
+use crate::url::{Scheme, Target};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
 use std::path::Path;

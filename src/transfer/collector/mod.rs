@@ -19,7 +19,7 @@ use super::Msg;
 use crate::error::HttpError;
 use crate::plan::Chain;
 use crate::response::headers::{HeaderLine, RawHeaders};
-use crate::target::CurlUrl;
+use crate::url::CurlUrl;
 use curl::easy::{Handler, ReadError, SeekResult, WriteError};
 use progress::ProgressThrottle;
 use std::io::SeekFrom;

@@ -52,7 +52,7 @@ impl SetOpt for Fixed {
 
 /// `CURLOPT_PROTOCOLS_STR` and `CURLOPT_REDIR_PROTOCOLS_STR` = "http,https" (the bitmask
 /// options on a libcurl older than 7.85). The target is checked before this anyway
-/// (`target.rs`); this is libcurl's own guard on top.
+/// (`url/`); this is libcurl's own guard on top.
 fn restrict_protocols(easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
     if curl::Version::get().version_num() >= sys::VERSION_PROTOCOLS_STR {
         set_str(easy, sys::CURLOPT_PROTOCOLS_STR, Some(PROTOCOLS)).map_err(own("PROTOCOLS_STR"))?;

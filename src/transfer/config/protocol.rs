@@ -4,8 +4,8 @@ use super::{chain, own, set_long, user, SetOpt};
 use crate::error::HttpError;
 use crate::options::{HttpProtocol, HttpRequestOptions};
 use crate::sys;
-use crate::target::Target;
 use crate::transfer::Collector;
+use crate::url::Target;
 use curl::easy::{Easy2, HttpVersion};
 
 /// The HTTP version of a hop (it depends on the hop's scheme).

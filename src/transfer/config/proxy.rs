@@ -3,8 +3,8 @@
 use super::{own, set_str, user, SetOpt};
 use crate::error::HttpError;
 use crate::plan::ProxyPlan;
-use crate::target::c_string;
 use crate::transfer::Collector;
+use crate::url::c_string;
 use curl::easy::Easy2;
 
 /// `CURLOPT_PROXY`, `PROXYUSERNAME`, `PROXYPASSWORD` for one hop.

@@ -3,8 +3,8 @@
 use super::{own, set_str, user, SetOpt};
 use crate::error::HttpError;
 use crate::options::{CertType, HttpRequestOptions};
-use crate::target::c_string;
 use crate::transfer::Collector;
+use crate::url::c_string;
 use curl::easy::Easy2;
 
 /// `caPath` (a file or a directory, replacing the system store) and `clientCert`.

@@ -3,8 +3,8 @@
 use super::{check, own, set_str, SetOpt};
 use crate::error::HttpError;
 use crate::sys;
-use crate::target::Target;
 use crate::transfer::Collector;
+use crate::url::Target;
 use curl::easy::Easy2;
 
 /// `CURLOPT_CURLU` for one hop.
