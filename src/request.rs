@@ -383,17 +383,25 @@ impl HttpRequest {
         let shared = TransferShared::new(id, self.core.clone());
         let (answer, validators, watch) = match crate::cache::layer::decide(&plan, &hop, &shared) {
             Decision::Answered(msgs) => (Some(msgs), Vec::new(), None),
-            Decision::Network { validators, watch } => (None, validators, watch.map(|w| w as Box<dyn Watch>)),
+            Decision::Network { validators, watch } => (None, validators, watch),
         };
-        let sink = sink_for(Consumer::new(runtime.clone(), shared.clone(), stream, watch), runtime)?;
+        // a watch may have to start the request again on the same consumer (a 304 that names
+        // another version): it gets the sink once there is one
+        let retry = watch.as_ref().map(|w| w.retry_slot());
+        let sink = sink_for(
+            Consumer::new(runtime.clone(), shared.clone(), stream, watch.map(|w| w as Box<dyn Watch>)),
+            runtime,
+        )?;
         if let Some(msgs) = answer {
             msgs.into_iter().for_each(|m| sink(m));
             return Ok(shared);
         }
+        let retry = retry.map(|slot| slot.attach(&sink, runtime));
         let pool = runtime.inner().handles();
         let prepared =
             crate::transfer::config::build(&plan, hop, shared.clone(), DoneGuard::new(sink), &validators, pool)?;
         runtime.submit(prepared)?;
+        retry.into_iter().for_each(crate::cache::layer::RetryGuard::keep);
         Ok(shared)
     }
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # testbed/cpp-example.sh: build the C++ example host (examples/cpp/) against the C ABI and
 # run it against the test servers: once linked to the shared library, once to the static
-# one, and once (shared) under valgrind (no definite leak, no invalid access).
+# one, and once (shared) under valgrind (no definite leak, no invalid access), where the
+# checks are followed by a stress phase of OHOS_HTTP_VALGRIND_REQUESTS (default 2000)
+# requests of mixed kinds through the C ABI (`--stress N`: blocking, async, streams, errors,
+# cancellations by destroy), so that leaks and races that need many requests show too.
+# `main.cpp --stress N --self-test-leak` leaks responses on purpose: valgrind must fail then.
 #
 #   testbed/cpp-example.sh                    # from anywhere: installs g++/valgrind if missing,
 #                                             # builds, then reruns itself under testbed/shell.sh
@@ -11,12 +15,14 @@
 #   step_cpp_example() { ./testbed/cpp-example.sh; }
 # Exits non-zero when a build fails, a check of the example fails, or valgrind reports an
 # error. Valgrind needs no suppressions today: libcurl's and OpenSSL's global state is only
-# "still reachable", and the library's two threads (reactor, dispatcher) are "possibly lost"
+# "still reachable", and the library's threads (reactor, dispatcher, its watchdog) are "possibly lost"
 # at most; neither kind is counted (--errors-for-leak-kinds=definite).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 log() { printf 'cpp-example: %s\n' "$*" >&2; }
+# shellcheck source=testbed/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_tools() {
   local missing=() p
@@ -24,10 +30,7 @@ ensure_tools() {
   command -v valgrind >/dev/null || missing+=(valgrind)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   [[ -e /usr/include/x86_64-linux-gnu/curl/curl.h || -e /usr/include/curl/curl.h ]] || missing+=(libcurl4-openssl-dev)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  log "installing ${missing[*]}"
-  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" >&2
+  tb_apt_install "${missing[@]}"
 }
 
 if [[ -z "${OHOS_HTTP_TB_HTTPBIN_URL:-}" ]]; then
@@ -52,8 +55,12 @@ log "run 1/3: shared library"
 "$bin" || { log "FAILED (shared library, exit $?)"; rc=1; }
 log "run 2/3: static library"
 "$static_bin-static" || { log "FAILED (static library, exit $?)"; rc=1; }
-log "run 3/3: under valgrind"
+requests="${OHOS_HTTP_VALGRIND_REQUESTS:-2000}"
+log "run 3/3: under valgrind, then $requests stress requests"
+t0=$SECONDS
 valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-  --show-leak-kinds=definite "$bin" || { log "FAILED under valgrind (exit $?; 99 = valgrind errors)"; rc=1; }
+  --show-leak-kinds=definite "$bin" --stress "$requests" ||
+  { log "FAILED under valgrind (exit $?; 99 = valgrind errors)"; rc=1; }
+log "valgrind run: $((SECONDS - t0)) s"
 if [[ $rc -eq 0 ]]; then log "ok (3 runs)"; fi
 exit "$rc"

@@ -47,6 +47,18 @@ Routes (see ROUTES / PREFIX_ROUTES at the bottom; add a handler with @route("/pa
   /slowheaders?bytes=N&interval_ms=M&stall=1
                                status line at once, then one header field dripped a byte per M ms
                                (N bytes), then the rest; stall=1 holds the connection instead
+  /script-setup/<key>          (any method) the request body is a JSON list of response specs, one
+                               per request to /script/<key>; the last one repeats. Resets its log.
+  /script/<key>                answers request n with spec n: {"status": 200, "reason": "...",
+                               "headers": [["Name", "value"], ...] (sent in order, repeats allowed;
+                               "{date:+N}" / "{date:-N[:rfc850|asctime]}" in a value is the HTTP-date
+                               N s from now), "body": "..." (default "<key>-<n>"), "date": false (no
+                               automatic Date), "delay_ms": M, "disconnect": true (close, no reply),
+                               "range": true (a single `Range: bytes=` range of the body -> 206 with
+                               Content-Range)}. Adds X-Script-Count: n; Content-Length unless given
+                               (none for 1xx/204/304). Logs every request.
+  /script-log/<key>            JSON list of the requests /script/<key> received: method, target,
+                               headers ([name, value] pairs as received)
   anything else                404
 Bodies of /chunked and /bytes follow one pattern: byte k is k % 256.
 Request bodies (Content-Length or chunked) are read for every route before it runs, and
@@ -56,6 +68,7 @@ Request bodies (Content-Length or chunked) are read for every route before it ru
 import hashlib
 import http
 import json
+import re
 import socket
 import struct
 import sys
@@ -595,6 +608,113 @@ def r_slowheaders(req):
         req.conn.wait_for_close()
         return
     req.conn.send(b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+
+# ------------------------------------------------------------------------------ scripted responses
+# The response cache's tests script what a URL answers, request by request, and read back what
+# the cache sent (see the docstring at the top).
+
+SCRIPTS = {}  # key -> {"responses": [spec, ...], "log": [request, ...]}
+SCRIPTS_LOCK = threading.Lock()
+DATE_PLACEHOLDER = re.compile(r"\{date:([+-]?\d+)(?::(imf|rfc850|asctime))?\}")
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def http_date(offset, form="imf"):
+    """An HTTP-date `offset` seconds from now in one of the three forms of RFC 9110 5.6.7."""
+    t = time.gmtime(time.time() + offset)
+    if form == "rfc850":
+        return "%s, %02d-%s-%02d %02d:%02d:%02d GMT" % (
+            WEEKDAYS[t.tm_wday], t.tm_mday, MONTHS[t.tm_mon - 1], t.tm_year % 100, t.tm_hour, t.tm_min, t.tm_sec)
+    if form == "asctime":
+        return "%s %s %2d %02d:%02d:%02d %d" % (
+            WEEKDAYS[t.tm_wday][:3], MONTHS[t.tm_mon - 1], t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, t.tm_year)
+    return formatdate(time.time() + offset, usegmt=True)
+
+
+def expand_dates(value):
+    return DATE_PLACEHOLDER.sub(lambda m: http_date(int(m.group(1)), m.group(2) or "imf"), value)
+
+
+def byte_range(header, size):
+    """(first, last) of a single `bytes=` range within `size` bytes, else None."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, sep, last = header[6:].strip().partition("-")
+    try:
+        if not sep:
+            return None
+        if first == "":
+            n = int(last)
+            return (max(size - n, 0), size - 1) if n > 0 and size > 0 else None
+        first = int(first)
+        last = int(last) if last else size - 1
+    except ValueError:
+        return None
+    if first >= size or last < first:
+        return None
+    return first, min(last, size - 1)
+
+
+@route("/script-setup/", prefix=True)
+def r_script_setup(req, key):
+    try:
+        doc = json.loads(bytes(req.body.kept).decode("utf-8"))
+        responses = doc["responses"] if isinstance(doc, dict) else doc
+        assert isinstance(responses, list) and responses
+    except Exception as e:  # noqa: BLE001 - any bad script is the test's mistake
+        respond(req, 400, "bad script: %r\n" % e)
+        return
+    with SCRIPTS_LOCK:
+        SCRIPTS[key] = {"responses": responses, "log": []}
+    respond(req, 200, "ok\n")
+
+
+@route("/script-log/", prefix=True)
+def r_script_log(req, key):
+    with SCRIPTS_LOCK:
+        log = list(SCRIPTS.get(key, {}).get("log", []))
+    respond(req, 200, json.dumps(log, indent=1) + "\n", content_type="application/json")
+
+
+@route("/script/", prefix=True)
+def r_script(req, key):
+    with SCRIPTS_LOCK:
+        script = SCRIPTS.get(key)
+        if script is not None:
+            script["log"].append({"method": req.method, "target": req.target, "headers": req.headers})
+            n = len(script["log"])
+            spec = script["responses"][min(n, len(script["responses"])) - 1]
+    if script is None:
+        respond(req, 404, "no script for %s\n" % key)
+        return
+    if spec.get("delay_ms"):
+        time.sleep(spec["delay_ms"] / 1000.0)
+    if spec.get("disconnect"):
+        return  # closed without a reply
+    status = spec.get("status", 200)
+    headers = [(k, expand_dates(str(v))) for k, v in spec.get("headers", [])]
+    body = spec.get("body", "%s-%d" % (key, n)).encode("utf-8")
+    if spec.get("range"):
+        r = byte_range(req.header("Range"), len(body))
+        if r is not None:
+            status = 206
+            headers.append(("Content-Range", "bytes %d-%d/%d" % (r[0], r[1], len(body))))
+            body = body[r[0] : r[1] + 1]
+    out = ["HTTP/1.1 %d %s\r\n" % (status, spec.get("reason", "Scripted")), "Server: fault_server\r\n",
+           "X-Script-Count: %d\r\n" % n]
+    names = {k.lower() for k, _ in headers}
+    if spec.get("date", True) and "date" not in names:
+        out.append("Date: %s\r\n" % formatdate(usegmt=True))
+    out += ["%s: %s\r\n" % (k, v) for k, v in headers]
+    no_body = status in (204, 304) or 100 <= status < 200
+    if not no_body and "content-length" not in names:
+        out.append("Content-Length: %d\r\n" % len(body))
+    out.append("Connection: close\r\n\r\n")
+    req.conn.send("".join(out).encode("latin-1"))
+    if not no_body and not req.is_head:
+        req.conn.send(body)
 
 
 def dispatch(req):

@@ -3,6 +3,8 @@
 #   tb_with_servers CMD...  run CMD with every test server up, inside a private network
 #                           namespace (`unshare -n`, loopback only) when the machine allows it,
 #                           else (with a warning) in the current one. Returns CMD's status.
+#   tb_apt_install PKG...   install the Debian packages named (none: nothing to do), with
+#                           apt-get's output on stderr. Returns apt-get's status.
 
 TB_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TESTBED_DIR="${TESTBED_DIR:-$TB_REPO/target/testbed}"
@@ -28,4 +30,10 @@ tb_with_servers() {
       "network namespace (servers bind the host's loopback; ports may clash)" >&2
     TB_REPO="$TB_REPO" TB_NETNS=0 bash -c "$_TB_INNER" tb-host "$@"
   fi
+}
+
+tb_apt_install() {
+  [[ $# -eq 0 ]] && return 0
+  echo "testbed: installing $*" >&2
+  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2
 }

@@ -18,6 +18,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 log() { printf 'node-addon: %s\n' "$*" >&2; }
+# shellcheck source=testbed/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 pkg="$repo/bindings/node"
 
 node_headers() {
@@ -38,10 +40,7 @@ ensure_tools() {
   fi
   command -v npm >/dev/null || missing+=(npm)
   command -v g++ >/dev/null || missing+=(g++)
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  log "installing ${missing[*]}"
-  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "${missing[@]}" >&2
+  tb_apt_install "${missing[@]}"
 }
 
 if [[ -z "${OHOS_HTTP_TB_HTTPBIN_URL:-}" ]]; then

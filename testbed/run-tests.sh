@@ -30,10 +30,16 @@ step_build() { cargo test --no-run "${CARGO_ARGS[@]}"; }
 # The C header matches what cbindgen generates from src/ffi (pinned cbindgen, installed if missing).
 step_header_check() { ./testbed/check-header.sh; }
 # The C++ example host: built against the shared and the static library, run against the
-# servers, and once under valgrind (no leak, no invalid access).
+# servers, and once under valgrind with 2,000 more requests of mixed kinds (no leak, no
+# invalid access).
 step_cpp_example() { ./testbed/cpp-example.sh; }
 # The Node.js addon (bindings/node/): npm ci, built against the library, node --test under the servers.
 step_node_addon() { ./testbed/node-addon.sh; }
+# The parsers' fuzz smoke run (fuzz/, 60 s): lint + self-test of the fuzz crate, then the
+# options/policy targets with their request phase inside a private namespace.
+step_fuzz_smoke() { ./testbed/fuzz.sh 60; }
+# The soak's short run (examples/soak.rs, 30 s): mixed requests, fails on RSS/fd/thread growth.
+step_soak_short() { ./testbed/soak.sh 30; }
 # Servers up (private namespace), test bed self-check, then the tests.
 # OHOS_HTTP_REQUIRE_TESTBED: a test that needs the servers fails rather than skips.
 step_test() {
@@ -56,6 +62,8 @@ STEPS=(
   header_check:keep
   cpp_example:keep
   node_addon:keep
+  fuzz_smoke:keep
+  soak_short:keep
   test:keep
 )
 # ================================================================

@@ -7,19 +7,13 @@ mod cache_support;
 mod common;
 use cache_support::*;
 use common::{block_on, opts, testbed, text};
-use ohos_http::{create_http, create_http_response_cache, Event, EventType, HttpResponse, HttpResponseCache};
+use ohos_http::{create_http, Event, EventType, HttpResponseCache};
 use parking_lot::Mutex;
-use std::sync::{mpsc, Arc, Once};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 fn cache() -> HttpResponseCache {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| ohos_http::set_cache_directory(temp_dir("cache-rules")));
-    create_http_response_cache(None)
-}
-
-fn get(url: &str, options: &str) -> HttpResponse {
-    create_http().request(url, Some(opts(options))).unwrap_or_else(|e| panic!("{url}: {e}"))
+    cache_in("cache-rules")
 }
 
 #[test]
@@ -324,16 +318,18 @@ fn a_redirected_response_is_not_stored_under_the_first_url() {
 }
 
 #[test]
-fn ranges_and_application_conditionals_pass_by() {
+fn application_conditionals_and_multiple_ranges_pass_by() {
     testbed!();
     cache();
-    let k = key("range");
+    let k = key("pass-by");
     let url = count_url(&k, "cc=max-age=3600");
     get(&url, "{}");
-    let r = get(&url, r#"{"header":{"Range":"bytes=0-3"}}"#);
-    assert!(!r.from_cache);
     let r = get(&url, r#"{"header":{"If-None-Match":"\"nope\""}}"#);
     assert!(!r.from_cache, "the application validates by itself");
+    let r = get(&url, r#"{"header":{"Range":"bytes=0-1,3-4"}}"#);
+    assert!(!r.from_cache, "several ranges are the origin's to answer");
+    let r = get(&url, r#"{"header":{"Range":"bytes=0-3"}}"#);
+    assert_eq!((r.response_code, r.from_cache, text(&r)), (206, true, "body".to_string()), "one range is served");
     assert_eq!(hits(&k), 3);
 }
 

@@ -115,6 +115,42 @@ fn waiting_transfers_start_by_priority_in_a_runtime_of_their_own() {
     rt.shutdown();
 }
 
+/// The spec's performanceTiming: every field counts from the call, so the fields are ordered.
+fn assert_timing_in_order(t: &ohos_http::PerformanceTiming) {
+    const CLOCKS: f64 = 2.0; // curl's clock and the library's are read apart: 2 ms of slack
+    let chain = [t.dns_timing, t.tcp_timing, t.first_send_timing, t.first_receive_timing, t.total_finish_timing];
+    assert!(chain.windows(2).all(|w| w[0] <= w[1]), "curl's phases out of order: {t:?}");
+    assert!(t.first_receive_timing <= t.response_header_timing + CLOCKS, "{t:?}");
+    assert!(t.response_header_timing <= t.response_body_timing, "{t:?}");
+    assert!(t.response_header_timing <= t.total_finish_timing + CLOCKS, "{t:?}");
+    assert!(t.total_finish_timing <= t.total_timing + CLOCKS, "{t:?}");
+    assert!(t.response_body_timing <= t.total_timing, "{t:?}");
+}
+
+#[test]
+fn performance_timing_counts_from_the_call_for_queued_and_first_requests() {
+    let s = server();
+    let rt = Runtime::new(ReactorConfig { max_active_transfers: 1, ..Default::default() }).unwrap();
+    let http = rt.create_http();
+    let (tx, rx) = mpsc::channel();
+    let t = tx.clone();
+    // the runtime's first request holds the only slot
+    http.request_with_callback(&s.url("/hold/timing"), None, move |r| t.send(r.unwrap().performance_timing).unwrap());
+    assert!(s.wait_arrival("timing", WAIT));
+    // this one waits in the admission queue for 300 ms before its transfer starts
+    http.request_with_callback(&s.url("/bytes/10"), None, move |r| tx.send(r.unwrap().performance_timing).unwrap());
+    std::thread::sleep(Duration::from_millis(300));
+    s.release("timing");
+    let first = rx.recv_timeout(WAIT).unwrap();
+    let queued = rx.recv_timeout(WAIT).unwrap();
+    assert_timing_in_order(&first);
+    assert_timing_in_order(&queued);
+    // the wait counts in every phase: nothing can have happened before it ended
+    assert!(queued.dns_timing >= 290.0, "{queued:?}");
+    assert!(queued.total_finish_timing >= 290.0 && queued.response_header_timing >= 290.0, "{queued:?}");
+    rt.shutdown();
+}
+
 #[test]
 fn a_runtime_shut_down_fails_what_it_holds_and_refuses_new_requests() {
     let s = server();

@@ -28,9 +28,51 @@ fn get(h: *const ohos_http_request_t, url: &str) -> (i32, String) {
     }
 }
 
+/// The policy is process-wide: its tests run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn concurrent_updates_never_lose_each_other() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    ohos_http::reset_network_policy();
+    // the C setters from two threads, each on its own field: each field ends as its thread
+    // last set it (a read-modify-write without the lock would put a stale copy back)
+    let a = std::thread::spawn(|| {
+        for i in 0..2000 {
+            assert_eq!(ohos_http_policy_set_internet_allowed(i % 2 == 1), 0);
+        }
+    });
+    let b = std::thread::spawn(|| {
+        for i in 0..2000 {
+            assert_eq!(ohos_http_policy_set_cleartext_permitted(i % 2 == 0), 0);
+        }
+    });
+    a.join().unwrap();
+    b.join().unwrap();
+    let p = ohos_http::network_policy();
+    assert!(p.internet_allowed && !p.cleartext_permitted, "a setter's update was lost: {p:?}");
+    // the Rust form: 4 threads x 250 appends, none lost
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for i in 0..250 {
+                    ohos_http::update_network_policy(|p| {
+                        p.allowed_domains.get_or_insert_with(Vec::new).push(format!("h{t}-{i}.test"))
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    assert_eq!(ohos_http::network_policy().allowed_domains.map(|d| d.len()), Some(1000));
+    ohos_http::reset_network_policy();
+}
+
 #[test]
 fn setters_json_file_and_reset() {
     testbed!();
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let url = format!("{}/get", common::HTTPBIN);
     unsafe {
         let mut h = null_mut();

@@ -19,6 +19,24 @@ fn pem_certificate_and_key() {
 }
 
 #[test]
+fn one_pem_file_with_certificate_and_key_and_an_empty_key_path() {
+    testbed!();
+    // the spec: "If the certificate contains key information, an empty string is passed"
+    let dir = std::env::temp_dir().join(format!("ohos-http-combined-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let combined = dir.join("client-and-key.pem");
+    let pem =
+        std::fs::read_to_string(cert("client.pem")).unwrap() + &std::fs::read_to_string(cert("client.key")).unwrap();
+    std::fs::write(&combined, pem).unwrap();
+    let r = mtls(&format!(r#"{{"certPath":"{}","keyPath":""}}"#, combined.display())).unwrap();
+    assert_eq!(r.response_code, 200);
+    // a certificate without its key and no keyPath: libcurl says the key is missing
+    let e = mtls(&format!(r#"{{"certPath":"{}","keyPath":""}}"#, cert("client.pem"))).unwrap_err();
+    assert_eq!(e.code(), 2_300_058, "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn pem_with_an_encrypted_key_and_its_password() {
     testbed!();
     let r = mtls(&format!(

@@ -1,5 +1,6 @@
 //! certificatePinning: `PINNEDPUBLICKEY "sha256//a;sha256//b"`; any pin matching passes, none
-//! gives 2300090; an algorithm other than SHA-256 is 401.
+//! gives 2300090; an algorithm other than SHA-256 is 401; hashes are handed over as given
+//! (placeholders such as the spec's `'Pin1'` match no key, and do nothing on http).
 mod common;
 mod net_common;
 use common::*;
@@ -36,6 +37,21 @@ fn no_pin_matching_is_2300090() {
     let e = pinned(&format!("{HTTPBIN_TLS}/get"), &[(OTHER_PIN, "SHA-256")]).unwrap_err();
     assert_eq!(e.code(), 2_300_090, "{e}");
     assert!(e.message().starts_with("Specified pinned public key did not match"), "{e}");
+}
+
+#[test]
+fn placeholder_pins_fail_https_with_2300090_and_do_nothing_on_http() {
+    testbed!();
+    // the spec's own example pins: not base64 digests, handed to libcurl as given
+    let placeholders = [("Pin1", "SHA-256"), ("Pin2", "SHA-256")];
+    let e = pinned(&format!("{HTTPBIN_TLS}/get"), &placeholders).unwrap_err();
+    assert_eq!(e.code(), 2_300_090, "{e}");
+    let r = pinned(&format!("{HTTPBIN}/get"), &placeholders).unwrap();
+    assert_eq!(r.response_code, 200);
+    // one real pin among placeholders is enough
+    let pin = server_pin();
+    let r = pinned(&format!("{HTTPBIN_TLS}/get"), &[("Pin1", "SHA-256"), (&pin, "SHA-256")]).unwrap();
+    assert_eq!(r.response_code, 200);
 }
 
 #[test]

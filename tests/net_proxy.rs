@@ -75,6 +75,37 @@ fn credentials_in_the_host_authenticate_to_the_proxy() {
 }
 
 #[test]
+fn username_and_password_authenticate_to_the_proxy() {
+    testbed!();
+    let http = create_http();
+    // the spec's HttpProxy fields, from JSON
+    let json = |extra: &str| {
+        opts(&format!(r#"{{"caPath":"{}","usingProxy":{{"host":"127.0.0.1","port":{AUTH_PROXY_PORT}{extra}}}}}"#, ca()))
+    };
+    let r = http.request(&format!("{HTTPBIN}/headers"), Some(json(""))).unwrap();
+    assert_eq!(r.response_code, 407, "no credentials");
+    let with = json(r#","username":"user","password":"pass""#);
+    let r = http.request(&format!("{HTTPBIN}/headers"), Some(with.clone())).unwrap();
+    assert_eq!(r.response_code, 200);
+    assert!(proxied(&r));
+    assert_eq!(http.request(&format!("{HTTPBIN_TLS}/get"), Some(with)).unwrap().response_code, 200);
+    let wrong = json(r#","username":"user","password":"nope""#);
+    // tinyproxy answers wrong credentials with 401 (407 asks for credentials)
+    let code = http.request(&format!("{HTTPBIN}/headers"), Some(wrong)).unwrap().response_code;
+    assert!(matches!(code, 401 | 407), "wrong credentials: {code}");
+    // and from Rust
+    let proxy = HttpProxy { host: "127.0.0.1".into(), port: AUTH_PROXY_PORT, exclusion_list: vec![] }
+        .with_credentials("user", "pass")
+        .unwrap();
+    let o = HttpRequestOptions { using_proxy: Some(UsingProxy::Proxy(proxy)), ..Default::default() };
+    assert_eq!(http.request(&format!("{HTTPBIN}/headers"), Some(o)).unwrap().response_code, 200);
+    // a NUL cannot reach libcurl: 401 naming the field
+    let e = ohos_http::HttpRequestOptions::from_json(r#"{"usingProxy":{"host":"p","port":1,"password":"a\u0000"}}"#)
+        .unwrap_err();
+    assert!(e.code() == 401 && e.message().contains("usingProxy.password"), "{e}");
+}
+
+#[test]
 fn proxy_407_is_a_response_when_forwarding_and_2300056_on_connect() {
     testbed!();
     let http = create_http();

@@ -8,7 +8,10 @@
 // library. Method names, certificate types, protocols, data types, response codes and statuses
 // come from the header's constants (OHOS_HTTP_METHOD_POST, OHOS_HTTP_RESPONSE_CODE_OK, ...),
 // never as bare numbers or strings.
-// It prints one line per check and exits non-zero on any mismatch.
+// It prints one line per check and exits non-zero on any mismatch. With `--stress N` it then
+// does N more requests of mixed kinds (blocking, async, stream, errors, destroy) through the C
+// ABI, for the valgrind run; `--self-test-leak` makes that phase leak its blocking responses
+// (valgrind must then fail: the check can fail).
 //
 // Build and run: examples/cpp/build.sh && testbed/shell.sh target/cpp-example/ohos_http_example
 #include "ohos_http.h"
@@ -21,6 +24,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -571,9 +576,229 @@ void test_policy() {
   check(status_of(url) == OHOS_HTTP_OK, "policy reset allows everything again");
 }
 
+// ---------------------------------------------------------------------------------- stress
+
+// `--stress N`: N requests of mixed kinds through the C ABI (what the valgrind run of
+// testbed/cpp-example.sh does, to find leaks and invalid accesses that only show with many
+// requests, threads and cancellations). Kinds: blocking GETs, async GETs and POSTs, blocking
+// and async streams, a raw-bytes POST with a parsed options object, a 404, errors (refused,
+// empty reply, short body, bad options), and async requests cancelled by destroy. Batches of
+// 16, the async ones in flight together; every outcome is checked, one line at the end.
+struct StressTally {
+  bool leak = false;  // --self-test-leak: drop every blocking GET's response unfreed
+  std::mutex m;
+  int ok = 0;
+  int bad = 0;
+  std::map<std::string, int> kinds;
+  void record(const std::string &kind, bool good, const std::string &detail) {
+    std::lock_guard<std::mutex> lock(m);
+    kinds[kind]++;
+    if (good) {
+      ok++;
+      return;
+    }
+    if (bad++ < 10) check(false, "stress: " + kind, detail);
+  }
+};
+
+// One async request of the stress run: its own handle (destroy cancels only it), listener
+// state declared before the handle (the handle's destroy releases the listeners).
+struct StressCase {
+  std::string kind;
+  int32_t want_status = OHOS_HTTP_OK;
+  uint32_t want_code = OHOS_HTTP_RESPONSE_CODE_OK;
+  uint64_t want_bytes = 0;  // streams: bytes through dataReceive
+  bool stream = false;
+  Waiter w;
+  StreamStats stats;
+  Handle h;
+};
+
+void stress_finish(StressTally &tally, StressCase &c) {
+  if (!c.w.wait()) {
+    tally.record(c.kind, false, "no callback within 60 s");
+    return;
+  }
+  std::lock_guard<std::mutex> lock(c.w.m);
+  uint32_t code = 0;
+  if (c.stream) {
+    code = c.w.response_code;
+  } else if (c.w.response != nullptr) {
+    ohos_http_response_code(c.w.response, &code);
+  }
+  bool good = c.w.status == c.want_status && c.w.calls == 1 && c.w.releases == 1;
+  if (good && c.want_status == OHOS_HTTP_OK) good = code == c.want_code && (c.stream || c.w.response != nullptr);
+  if (good && c.want_status != OHOS_HTTP_OK) good = c.w.response == nullptr && !c.w.error.empty();
+  if (good && c.stream && c.want_status == OHOS_HTTP_OK) good = c.stats.bytes == c.want_bytes && c.stats.data_end == 1;
+  tally.record(c.kind, good,
+               "status " + std::to_string(c.w.status) + " code " + std::to_string(code) + " bytes " +
+                   std::to_string(c.stats.bytes.load()) + " " + c.w.error);
+}
+
+void stress_blocking(StressTally &tally, const std::string &kind, const std::string &url, const char *options,
+                     int32_t want_status, uint32_t want_code, size_t want_len) {
+  Handle h;
+  Response r;
+  Error e;
+  int32_t st = ohos_http_request(h.ptr, url.c_str(), options, &r.ptr, &e.ptr);
+  bool good = st == want_status;
+  if (good && st == OHOS_HTTP_OK) good = r.ptr != nullptr && r.code() == want_code && (want_len == 0 || r.body().size() == want_len);
+  if (good && st != OHOS_HTTP_OK) good = r.ptr == nullptr && ohos_http_error_code(e.ptr) == st;
+  tally.record(kind, good, "status " + std::to_string(st) + " " + e.text());
+  if (tally.leak) r.ptr = nullptr;  // a definite leak, for valgrind to find
+}
+
+// expectDataType ARRAY_BUFFER, as options text.
+const std::string kAsBytes = R"({"expectDataType":)" + std::to_string(OHOS_HTTP_DATA_ARRAY_BUFFER) + "}";
+
+void test_stress(int total, bool leak) {
+  StressTally tally;
+  tally.leak = leak;
+  auto start = std::chrono::steady_clock::now();
+  uint32_t rng = 20240601;
+  int issued = 0;
+  while (issued < total) {
+    std::vector<std::unique_ptr<StressCase>> pending;
+    for (int k = 0; k < 16 && issued < total; k++, issued++) {
+      rng = rng * 1103515245u + 12345u;
+      switch ((rng >> 16) % 13) {
+        case 0:
+          stress_blocking(tally, "blocking GET", kHttpbin + "/get?stress=1", nullptr, OHOS_HTTP_OK,
+                          OHOS_HTTP_RESPONSE_CODE_OK, 0);
+          break;
+        case 1:
+          stress_blocking(tally, "blocking GET 1k", kNginx + "/1k.bin", kAsBytes.c_str(), OHOS_HTTP_OK,
+                          OHOS_HTTP_RESPONSE_CODE_OK, 1024);
+          break;
+        case 2:
+          stress_blocking(tally, "refused", "http://127.0.0.1:1/", nullptr, OHOS_HTTP_COULDNT_CONNECT, 0, 0);
+          break;
+        case 3: {
+          struct Route {
+            const char *path;
+            int32_t status;
+          };
+          static const Route routes[] = {{"/close", OHOS_HTTP_CURL_BASE + CURLE_GOT_NOTHING},
+                                         {"/short", OHOS_HTTP_CURL_BASE + CURLE_PARTIAL_FILE},
+                                         {"/status/404", OHOS_HTTP_OK}};
+          const Route &r = routes[(rng >> 8) % 3];
+          stress_blocking(tally, std::string("fault ") + r.path, kFault + r.path, nullptr, r.status,
+                          OHOS_HTTP_RESPONSE_CODE_NOT_FOUND, 0);
+          break;
+        }
+        case 4: {
+          // bad options: rejected before anything starts, nothing to release
+          Handle h;
+          Error e;
+          int32_t st = ohos_http_request(h.ptr, (kHttpbin + "/get").c_str(), R"({"priority":0})", nullptr, &e.ptr);
+          tally.record("bad options",
+                       st == OHOS_HTTP_PARAMETER_ERROR && ohos_http_error_code(e.ptr) == OHOS_HTTP_PARAMETER_ERROR,
+                       e.text());
+          break;
+        }
+        case 5: {
+          // a blocking stream with listeners on its own handle
+          StreamStats s;
+          Handle h;
+          listen(h.ptr, OHOS_HTTP_EVENT_DATA_RECEIVE, &s);
+          listen(h.ptr, OHOS_HTTP_EVENT_DATA_END, &s);
+          uint32_t code = 0;
+          Error e;
+          int32_t st = ohos_http_request_in_stream(h.ptr, (kNginx + "/64k.bin").c_str(), nullptr, &code, &e.ptr);
+          tally.record("blocking stream",
+                       st == OHOS_HTTP_OK && code == OHOS_HTTP_RESPONSE_CODE_OK && s.bytes == 65536 && s.data_end == 1,
+                       std::to_string(st) + " " + std::to_string(s.bytes.load()) + " " + e.text());
+          break;
+        }
+        case 6: {
+          // raw-bytes body through a parsed options object
+          ohos_http_options_t *opts = nullptr;
+          ohos_http_options_parse(R"({"method":")" OHOS_HTTP_METHOD_POST R"("})", &opts, nullptr);
+          uint8_t bytes[300];
+          for (size_t i = 0; i < sizeof bytes; i++) bytes[i] = static_cast<uint8_t>(i * 7);
+          ohos_http_options_set_extra_data_bytes(opts, bytes, sizeof bytes);
+          Handle h;
+          Response r;
+          Error e;
+          int32_t st = ohos_http_request_opts(h.ptr, (kFault + "/echo").c_str(), opts, &r.ptr, &e.ptr);
+          ohos_http_options_free(opts);
+          tally.record("raw-bytes POST", st == OHOS_HTTP_OK && contains(r.body(), "\"body_len\": 300"), e.text());
+          break;
+        }
+        default: {
+          auto c = std::make_unique<StressCase>();
+          Error e;
+          int32_t st = -1;
+          switch ((rng >> 16) % 13) {
+            case 7:
+              c->kind = "async GET";
+              st = ohos_http_request_async(c->h.ptr, (kFault + "/bytes?size=2000").c_str(), nullptr, on_response, &c->w,
+                                           release_waiter, &e.ptr);
+              break;
+            case 8:
+              c->kind = "async POST";
+              st = ohos_http_request_async(c->h.ptr, (kHttpbin + "/post").c_str(),
+                                           R"({"method":")" OHOS_HTTP_METHOD_POST R"(","extraData":{"stress":true}})",
+                                           on_response, &c->w,
+                                           release_waiter, &e.ptr);
+              break;
+            case 9:
+            case 10:
+              c->kind = "async stream";
+              c->stream = true;
+              c->want_bytes = 20000;
+              listen(c->h.ptr, OHOS_HTTP_EVENT_DATA_RECEIVE, &c->stats);
+              listen(c->h.ptr, OHOS_HTTP_EVENT_DATA_END, &c->stats);
+              st = ohos_http_request_in_stream_async(c->h.ptr, (kFault + "/chunked?size=20000").c_str(), nullptr,
+                                                     on_stream_done, &c->w, release_waiter, &e.ptr);
+              break;
+            default: {
+              // cancelled by destroy, at once or a moment later; the callback still runs once
+              c->kind = "destroy mid-flight";
+              c->want_status = OHOS_HTTP_CANCELLED;
+              st = ohos_http_request_async(c->h.ptr, (kFault + "/hang").c_str(), nullptr, on_response, &c->w,
+                                           release_waiter, &e.ptr);
+              if ((rng >> 4) % 2) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+              ohos_http_destroy(&c->h.ptr);
+              break;
+            }
+          }
+          if (st != OHOS_HTTP_OK) {
+            tally.record(c->kind, false, "not accepted: " + std::to_string(st) + " " + e.text());
+          } else {
+            pending.push_back(std::move(c));
+          }
+        }
+      }
+    }
+    for (auto &c : pending) stress_finish(tally, *c);
+  }
+  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string kinds;
+  for (auto &kv : tally.kinds) kinds += (kinds.empty() ? "" : ", ") + kv.first + " " + std::to_string(kv.second);
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.1f s", secs);
+  check(tally.bad == 0 && tally.ok == total,
+        "stress: " + std::to_string(total) + " requests of mixed kinds in " + rate + ", " + std::to_string(tally.bad) +
+            " unexpected",
+        kinds);
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char **argv) {
+  int stress = 0;
+  bool leak = false;
+  for (int i = 1; i < argc; i++) {
+    if (std::strcmp(argv[i], "--stress") == 0 && i + 1 < argc) {
+      stress = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--self-test-leak") == 0) {
+      leak = true;  // shows that the valgrind run catches a leak: the stress run leaks responses
+    } else {
+      std::fprintf(stderr, "usage: %s [--stress N [--self-test-leak]]\n", argv[0]);
+      return 2;
+    }
+  }
   // The host initialises libcurl itself, before any thread starts (the library does too; curl
   // counts). It never calls curl_global_cleanup while requests of the library may run.
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -597,6 +822,7 @@ int main() {
   test_libcurl_direct();
   test_cache();
   test_policy();
+  if (stress > 0) test_stress(stress, leak);
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

@@ -15,50 +15,86 @@
 //!   the least recently used entries are evicted first when the total would exceed the size;
 //!   an entry larger than the whole size is not stored.
 //!
-//! # What is stored and reused (a private cache)
+//! # What is stored and reused (a private cache, RFC 9111)
 //! * **Key**: method + URL (the final URL, including the query built from `extraData`), then,
 //!   among the responses stored for it, the request's values of the fields the response's
-//!   `Vary` names: a request with a different `Accept-Language` than the stored response's
-//!   request, when the response says `Vary: Accept-Language`, is a different entry. `Vary: *`
-//!   is never stored. The request's `Authorization` is always part of the key (as if every
-//!   response varied on it), so a response fetched with one credential is never served for
-//!   another credential, or for none.
-//! * **Methods**: GET and HEAD responses are stored and reused. A POST, PUT, DELETE or
-//!   CONNECT answered with a 2xx or 3xx status removes the entries of its URL (all methods),
-//!   and of its `Location` / `Content-Location` when those are on the same origin. OPTIONS and
-//!   TRACE pass by the cache.
-//! * **Statuses and directives** (decided by the `http-cache-semantics` crate as a private
-//!   cache, see `policy.rs` for what is done here instead): 200, 203, 204, 300, 301, 308, 404,
-//!   405, 410, 414, 501 are storable by default, other understood codes (302, 303, 307) only
-//!   with explicit freshness; 206 is not stored. `no-store` (request or response) is never
-//!   stored; `private` is stored (this is a private cache); `s-maxage` and `proxy-revalidate`
-//!   are ignored; freshness comes from `max-age`, else `Expires − Date`, else 10 % of
-//!   `Date − Last-Modified` (heuristic); `no-cache` and `must-revalidate` are honoured. Age
-//!   follows RFC 9111 §4.2.3 (`Age`, apparent age from `Date`, response delay).
-//! * **Request directives**: `Cache-Control: no-cache` (or `Pragma: no-cache`) revalidates,
-//!   `max-age`, `min-fresh` and `max-stale` narrow or widen what counts as fresh enough, and
-//!   `only-if-cached` answers from the cache or with a 504 (from the cache, no network).
-//! * **Not used**: requests with a range (`resumeFrom`/`resumeTo` or a `Range` header), and
-//!   requests that carry their own conditional header (`If-None-Match`, `If-Modified-Since`,
-//!   …): those are the application's own validation; their 200 responses are still stored.
-//!   A response that reached the caller through a redirect is not stored (the redirect itself
-//!   is not seen by the cache, so storing its target under the first URL would be wrong).
+//!   `Vary` names (§4.1): a request with a different `Accept-Language` than the stored
+//!   response's request, when the response says `Vary: Accept-Language`, is a different entry.
+//!   Values are compared after the normalisation their grammar allows: lines of one field are
+//!   combined and outer whitespace dropped for every field; the weighted lists (`Accept`,
+//!   `Accept-Language`, `Accept-Encoding`, `Accept-Charset`, `TE`) also ignore case, spacing,
+//!   the spelling of `q` and the order of members (`en, fr` = `fr,EN`); other known lists
+//!   ignore spacing around commas. `Vary: *` is never stored. The request's `Authorization`
+//!   is always part of the key (as if every response varied on it), so a response fetched
+//!   with one credential is never served for another credential, or for none.
+//! * **Methods**: GET and HEAD responses are stored; a HEAD is also answered from a stored
+//!   GET response (fields only). A POST, PUT, DELETE or CONNECT answered with a 2xx or 3xx
+//!   status removes the entries of its URL (all methods), and of its `Location` /
+//!   `Content-Location` when those are on the same origin (§4.4). A POST response with explicit
+//!   freshness whose `Content-Location` is the request URL answers later GETs (RFC 9110
+//!   §9.3.3). OPTIONS and TRACE pass by the cache.
+//! * **Storing** (§3): any final status with explicit freshness (`max-age` or `Expires`), or
+//!   with `public` or `private`, or a heuristically cacheable status (200, 203, 204, 206, 300,
+//!   301, 308, 404, 405, 410, 414, 501); never a 304 or `no-store` (request or response),
+//!   except that `must-understand` with a status the cache understands overrides `no-store`
+//!   (§5.2.2.3). Not stored: hop-by-hop fields and those `Connection` names,
+//!   `Proxy-Authenticate`, `Proxy-Authentication-Info`, `Proxy-Authorization`, and the fields a
+//!   qualified `no-cache="…"` names (they are not reused without validation); a missing `Date`
+//!   is added.
+//! * **Freshness** (§4.2): `max-age` (its first occurrence; quoted or not; an invalid value
+//!   means stale; `s-maxage` is for shared caches), else `Expires - Date` (all three HTTP-date
+//!   forms; an invalid date means expired), else 10 % of `Date - Last-Modified` for heuristically
+//!   cacheable or `public`/`private` responses (never for a `Last-Modified` after the `Date`).
+//!   Age follows §4.2.3 (`Age`'s first value, apparent age from `Date`, response delay); an
+//!   invalid `Age` is ignored. Unqualified `no-cache` validates before every use,
+//!   `must-revalidate` forbids any stale use, `immutable` (RFC 8246) keeps a fresh response
+//!   through a reload's `max-age=0` (not through `no-cache`).
+//! * **Request directives**: `no-cache` (or `Pragma: no-cache` when there is no
+//!   `Cache-Control`) validates, `max-age`, `min-fresh` and `max-stale` narrow or widen what
+//!   counts as fresh enough, `only-if-cached` answers from the cache or with a 504 (from the
+//!   cache, no network), `no-store` bypasses the cache entirely, `stale-if-error` as below.
+//! * **Ranges** (§3.3, §3.4): a single `bytes=` range (a `Range` field or
+//!   `resumeFrom`/`resumeTo`) is answered with a 206 from a stored whole response or from a
+//!   stored part that holds it; 206 responses with one `Content-Range` matching their body
+//!   are stored and combined with stored parts of the same representation (same strong
+//!   validator), becoming a whole 200 once complete. A whole-body GET (no `headersReceive`
+//!   listener) for which only a first part is stored asks for the rest with `Range` and
+//!   `If-Range`. Several ranges, and ranges of content-coded responses (stored decoded), go
+//!   to the origin.
+//! * **Not used**: requests that carry their own conditional header (`If-None-Match`,
+//!   `If-Modified-Since`, `If-Range`, …) are the application's own validation: they go to the
+//!   origin, their 200 is stored and their 304 freshens what it selects. A response that
+//!   reached the caller through a redirect is not stored (the redirect itself is not seen by
+//!   the cache, so storing its target under the first URL would be wrong).
 //!
 //! # How a request is answered
-//! * **Fresh entry**: answered from the cache without any network request. The response has
-//!   the stored status (usually 200), the stored header fields with `age` set to the current
-//!   age, and the stored body. `headersReceive`/`headerReceive` fire; in stream mode
-//!   `dataReceive` fires with the stored body, then `dataEnd`.
+//! * **Fresh entry** (or stale within the request's `max-stale`): answered from the cache
+//!   without any network request. The response has the stored status, the stored header
+//!   fields with `age` set to the current age, and the stored body. `headersReceive`/
+//!   `headerReceive` fire; in stream mode `dataReceive` fires with the stored body, then
+//!   `dataEnd`.
+//! * **Stale within `stale-while-revalidate`** (RFC 5861 §3): answered at once as above, and
+//!   revalidated in the background by a request of the cache's own (see `background.rs`);
+//!   its result replaces or freshens the entry for the next request.
 //! * **Stale entry with validators** (`ETag`, `Last-Modified`): the request goes out with
-//!   `If-None-Match` / `If-Modified-Since`. A 304 updates the stored header fields (except
-//!   those that describe the body) and the caller receives the stored body with the stored
-//!   status (200), exactly as for a fresh entry. A 304 whose validator names another version
-//!   is handed over as it is and the entry is dropped. A 200 replaces the entry.
+//!   `If-None-Match` / `If-Modified-Since`. A 304 that designates the stored response (its
+//!   validator, or none) freshens the stored responses it selects (§4.3.4) with its fields,
+//!   except those that describe the stored body (`Content-Length`, `Content-Encoding`, …), and
+//!   the caller receives the stored body with the stored status (200), exactly as for a fresh
+//!   entry. A 304 whose validator names another version updates nothing, drops the entry, and
+//!   the request is made again without validators: the caller gets that full response. A 200
+//!   replaces the entry. A HEAD's 200 freshens the stored GET responses whose validators and
+//!   length agree with it, and drops the others (§4.3.5).
+//! * **Errors** (RFC 5861 §4): within the response's or the request's `stale-if-error`
+//!   window (not with `no-cache` or `must-revalidate`), a 500, 502, 503 or 504, or a failed
+//!   connection, is answered with the stale response. Without it the error stands: the cache
+//!   never serves stale content on its own because the network failed.
 //! * **Otherwise** the request goes to the network and a storable response is stored; stream
 //!   responses are stored with their real body (up to the cache size).
 //!
 //! **How to tell**: [`HttpResponse::from_cache`](crate::response::HttpResponse::from_cache) is true
-//! when the body came from the cache (a fresh hit, a 304 revalidation, or the 504 of
+//! when the body came from the cache (a fresh or stale hit, a 304 revalidation, a range of a
+//! stored response, a completed part, a `stale-if-error` answer, or the 504 of
 //! `only-if-cached`); `http_version` is empty when no network request was made at all.
 //!
 //! **`usingCache: false`** skips reading: the request always goes to the network without
@@ -83,11 +119,17 @@
 //! The callback forms run their work on a short-lived worker thread and call back on the
 //! library's dispatcher thread (like request callbacks); the async forms are futures that
 //! need no particular executor.
+mod background;
+mod date;
+mod directives;
+mod fields;
 mod handle;
 pub(crate) mod layer;
 mod persist;
 mod policy;
+mod range;
 mod store;
+mod watch;
 
 pub use handle::{cache_directory, create_http_response_cache, set_cache_directory, CacheUsage, HttpResponseCache};
 

@@ -1,8 +1,9 @@
 //! The in-memory store: entries by method and URL, bounded in bytes, least recently used
 //! evicted first.
-use super::policy;
+use super::fields::{self, RequestFields};
+use super::policy::{self, Rules};
+use super::range::ContentRange;
 use crate::plan::SecurityContext;
-use http_cache_semantics::CachePolicy;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -11,27 +12,28 @@ use std::time::SystemTime;
 /// Bytes counted for an entry beyond its fields' text (bookkeeping, policy).
 const ENTRY_OVERHEAD: u64 = 256;
 
-/// What is stored of one response (the policy is derived from it: [`Entry`]).
+/// What is stored of one response (the rules are derived from it: [`Entry`]).
 #[derive(Debug)]
 pub(crate) struct Stored {
     /// Request method ("GET" or "HEAD").
     pub method: String,
     /// The request URL as libcurl wrote it (with the query built from extraData).
     pub url: String,
-    /// Status code of the stored response.
+    /// Status code of the stored response (206 for a part of the representation).
     pub status: u32,
     /// The request's values of the fields the response varies on, and `host` if the request
-    /// set it (lower-cased names). Absent fields are absent here too.
+    /// set it (lower-cased names, lines combined). Absent fields are absent here too.
     pub request_fields: Vec<(String, String)>,
     /// The request's `Authorization`, when it had one (such entries stay in memory only).
     pub authorization: Option<String>,
     /// Whom the request trusted and went through (pins, CA, client certificate, proxy): the
     /// entry is only served to requests with the same context.
     pub security: SecurityContext,
-    /// Response fields (lower-cased keys), hop-by-hop fields removed, `age` holding the
-    /// corrected initial age.
+    /// Response fields as stored (lower-cased keys; see `policy::stored_fields`), `age`
+    /// holding the corrected initial age.
     pub headers: Map<String, Value>,
-    /// The body (empty for HEAD); shared with the responses served from it.
+    /// The body (empty for HEAD; the part's bytes for a 206); shared with the responses
+    /// served from it.
     pub body: Arc<Vec<u8>>,
     /// curl's cookie list of the transfer that fetched it.
     pub cookies: String,
@@ -41,12 +43,16 @@ pub(crate) struct Stored {
     pub response_time: SystemTime,
 }
 
-/// One stored response and its freshness rules.
+/// One stored response and what is derived from it.
 #[derive(Debug)]
 pub(crate) struct Entry {
     stored: Stored,
-    /// The freshness rules for it (derived from the stored fields).
-    pub policy: CachePolicy,
+    /// Its freshness rules.
+    pub rules: Rules,
+    /// The part of the representation a 206 holds (`None` for a whole response).
+    pub part: Option<ContentRange>,
+    /// The field names its `Vary` lists.
+    pub vary: Vec<String>,
 }
 
 impl std::ops::Deref for Entry {
@@ -58,20 +64,53 @@ impl std::ops::Deref for Entry {
 }
 
 impl Entry {
-    /// An entry; `None` when `http` cannot represent the method or status.
+    /// An entry; `None` for a 206 whose `Content-Range` is not one part matching its body.
     pub(crate) fn new(stored: Stored) -> Option<Entry> {
-        let mut request_headers = policy::header_pairs(&stored.request_fields);
-        if let Some(a) = stored.authorization.as_deref().and_then(|a| http::HeaderValue::from_str(a).ok()) {
-            request_headers.insert(http::header::AUTHORIZATION, a);
+        let part = match stored.status {
+            206 => Some(
+                fields::first(&stored.headers, "content-range")
+                    .and_then(ContentRange::parse)
+                    .filter(|p| p.len() == stored.body.len() as u64)?,
+            ),
+            _ => None,
+        };
+        let rules = Rules::new(stored.status, &stored.headers, stored.response_time);
+        let vary = policy::vary_names(&stored.headers);
+        Some(Entry { stored, rules, part, vary })
+    }
+
+    /// Whether it holds the whole representation (not a part of it).
+    pub(crate) fn is_complete(&self) -> bool {
+        self.part.is_none()
+    }
+
+    /// Whether byte ranges of its body are byte ranges of the representation: it has no
+    /// content coding (a coded body is stored decoded, so its ranges would not match).
+    pub(crate) fn identity(&self) -> bool {
+        fields::first(&self.headers, "content-encoding")
+            .map_or(true, |c| fields::list(c).iter().all(|c| c.eq_ignore_ascii_case("identity")))
+    }
+
+    /// The length of the whole representation, when known.
+    pub(crate) fn full_length(&self) -> Option<u64> {
+        match &self.part {
+            None => Some(self.body.len() as u64),
+            Some(p) => p.length,
         }
-        let policy = policy::build_policy(
-            &stored.method,
-            stored.status,
-            request_headers,
-            &stored.headers,
-            stored.response_time,
-        )?;
-        Some(Entry { stored, policy })
+    }
+
+    /// Whether a request with these fields selects it by its `Vary` (§4.1: the listed fields,
+    /// normalized, equal; absent only matches absent) and by `host`.
+    pub(crate) fn selected_by(&self, fields: &RequestFields) -> bool {
+        if self.vary.iter().any(|v| v == "*") {
+            return false;
+        }
+        let stored = RequestFields::from_pairs(&self.request_fields);
+        self.vary.iter().map(String::as_str).chain(["host"]).all(|name| match (stored.get(name), fields.get(name)) {
+            (None, None) => true,
+            (Some(a), Some(b)) => policy::normalize_field(name, &a) == policy::normalize_field(name, &b),
+            _ => false,
+        })
     }
 
     /// Bytes this entry counts against the cache size: body, URL, fields, cookies, overhead.

@@ -57,10 +57,10 @@ impl HttpRequestOptions {
 
     /// The largest response body kept, in bytes; 5 MiB ([`DEFAULT_MAX_LIMIT`]) when unset.
     ///
-    /// 0 is kept as 0 (every non-empty body then fails). Values above [`MAX_MAX_LIMIT`] are
-    /// returned as they are, not clamped: `validate` rejects them.
+    /// 0 is kept as 0 (every non-empty body then fails). Values above 100 MiB
+    /// ([`MAX_MAX_LIMIT`], the spec's maximum) are capped at it, as a device does.
     pub fn max_limit_bytes(&self) -> u64 {
-        self.max_limit.unwrap_or(DEFAULT_MAX_LIMIT)
+        self.max_limit.unwrap_or(DEFAULT_MAX_LIMIT).min(MAX_MAX_LIMIT)
     }
 
     /// Whether the response cache may be read; true when unset.
@@ -73,9 +73,13 @@ impl HttpRequestOptions {
     /// reference's suffix range `-T`); both: `"F-T"`.
     ///
     /// A value outside [1, 2^32] does not take effect (the spec's rule) and is treated as
-    /// unset. `None` when neither takes effect, and also when `resumeTo < resumeFrom`, which
-    /// `validate` rejects.
+    /// unset; so do both for any method but GET (the spec: "can be used only for the GET
+    /// method"; a range on a PUT would damage the upload). `None` when neither takes effect,
+    /// and also when `resumeTo < resumeFrom`, which `validate` rejects.
     pub fn range(&self) -> Option<String> {
+        if self.method() != RequestMethod::Get {
+            return None;
+        }
         match (effective_range_position(self.resume_from), effective_range_position(self.resume_to)) {
             (None, None) => None,
             (Some(from), None) => Some(format!("{from}-")),
@@ -218,9 +222,11 @@ mod tests {
     }
 
     #[test]
-    fn max_limit_is_not_clamped() {
+    fn max_limit_is_capped_at_100_mib() {
         let o = HttpRequestOptions { max_limit: Some(MAX_MAX_LIMIT + 1), ..opts() };
-        assert_eq!(o.max_limit_bytes(), MAX_MAX_LIMIT + 1);
+        assert_eq!(o.max_limit_bytes(), MAX_MAX_LIMIT);
+        let o = HttpRequestOptions { max_limit: Some(u64::MAX), ..opts() };
+        assert_eq!(o.max_limit_bytes(), MAX_MAX_LIMIT);
     }
 
     fn range(from: Option<u64>, to: Option<u64>) -> Option<String> {

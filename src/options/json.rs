@@ -180,7 +180,7 @@ fn using_proxy(v: &Value, path: &str) -> Result<UsingProxy> {
         Value::Bool(b) => Ok(UsingProxy::Bool(*b)),
         Value::Object(map) => {
             let o = Obj { map, path };
-            Ok(UsingProxy::Proxy(HttpProxy {
+            let proxy = HttpProxy {
                 host: o.get("host", string)?.unwrap_or_default(),
                 port: o
                     .get("port", |v, p| {
@@ -189,9 +189,16 @@ fn using_proxy(v: &Value, path: &str) -> Result<UsingProxy> {
                     })?
                     .unwrap_or_default(),
                 exclusion_list: o.get("exclusionList", exclusion_list)?.unwrap_or_default(),
-            }))
+            };
+            let username = o.get("username", string)?;
+            let password = o.get("password", string)?;
+            if username.is_none() && password.is_none() {
+                return Ok(UsingProxy::Proxy(proxy));
+            }
+            let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
+            proxy.with_credentials(&username, &password).map(UsingProxy::Proxy)
         }
-        _ => Err(type_error(path, "a boolean or an object {host, port, exclusionList}", v)),
+        _ => Err(type_error(path, "a boolean or an object {host, port, exclusionList, username, password}", v)),
     }
 }
 

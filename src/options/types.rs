@@ -194,7 +194,21 @@ pub enum UsingProxy {
 
 /// An explicit HTTP proxy: a plain forward proxy for `http://` URLs, a CONNECT tunnel for
 /// `https://` URLs. A dead proxy fails with 2300007, an unresolvable proxy name with 2300005.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// Credentials (the spec's `username` and `password`) travel in `host`, as the userinfo of a
+/// proxy URL; [`HttpProxy::with_credentials`] puts them there, percent-encoded. They go to
+/// the proxy as `CURLOPT_PROXYUSERNAME`/`PROXYPASSWORD` (Basic, or what the proxy asks for),
+/// and `Debug` shows the password as `***`.
+///
+/// ```
+/// use ohos_http::HttpProxy;
+/// let proxy = HttpProxy { host: "127.0.0.1".into(), port: 3128, exclusion_list: vec![] }
+///     .with_credentials("user", "p@ss:word")
+///     .unwrap();
+/// assert_eq!(proxy.host, "http://user:p%40ss%3aword@127.0.0.1/");
+/// assert!(!format!("{proxy:?}").contains("word"));
+/// ```
+#[derive(Clone, PartialEq, Default)]
 pub struct HttpProxy {
     /// Proxy host name or IP literal, optionally in URL form with a scheme (`http://`,
     /// `https://`, `socks5h://`) and credentials (`user:pass@host`, percent-encoded where
@@ -204,6 +218,32 @@ pub struct HttpProxy {
     pub port: u16,
     /// Hosts that bypass the proxy (exact names, or `*` wildcards such as `*.example.com`).
     pub exclusion_list: Vec<String>,
+}
+
+impl HttpProxy {
+    /// This proxy with `username` and `password` as its credentials (replacing any in `host`):
+    /// `host` becomes a proxy URL whose userinfo libcurl percent-encodes. A `host` that is not
+    /// a proxy address, or a NUL in either value, is a 401 naming the field.
+    pub fn with_credentials(mut self, username: &str, password: &str) -> Result<HttpProxy, crate::HttpError> {
+        for (field, value) in [("username", username), ("password", password)] {
+            if value.contains('\0') {
+                return Err(crate::HttpError::parameter(format!("usingProxy.{field} must not contain NUL characters")));
+            }
+        }
+        self.host = crate::target::proxy_with_credentials(&self.host, username, password)
+            .map_err(|why| crate::HttpError::parameter(format!("usingProxy.host {why}")))?;
+        Ok(self)
+    }
+}
+
+impl std::fmt::Debug for HttpProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpProxy")
+            .field("host", &crate::target::proxy_redacted(&self.host))
+            .field("port", &self.port)
+            .field("exclusion_list", &self.exclusion_list)
+            .finish()
+    }
 }
 
 /// A client certificate for mutual TLS.

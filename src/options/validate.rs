@@ -6,8 +6,8 @@
 //! `multiFormDataList[1].name`, `certificatePinning[0].hashAlgorithm`, …).
 use serde_json::Value;
 
-use super::defaults::{effective_range_position, parse_dns_server, MAX_MAX_LIMIT, MAX_PRIORITY, MIN_PRIORITY};
-use super::{CertType, HttpRequestOptions, UsingProxy};
+use super::defaults::{effective_range_position, parse_dns_server, MAX_PRIORITY, MIN_PRIORITY};
+use super::{HttpRequestOptions, RequestMethod, UsingProxy};
 use crate::error::HttpError;
 
 type Result = std::result::Result<(), HttpError>;
@@ -28,22 +28,27 @@ type Result = std::result::Result<(), HttpError>;
 ///   entry non-empty (after trimming) and without `,` (curl's `NOPROXY` is comma-separated).
 /// * `caPath` non-empty.
 /// * `resumeFrom`/`resumeTo`: a value outside [1, 2^32] does not take effect (the spec's rule:
-///   ignored, not an error); when both take effect, `resumeTo < resumeFrom` is an error naming
-///   `resumeTo` (`resumeTo == resumeFrom` is a valid one-byte range).
-/// * `clientCert`: `certPath` non-empty; `keyPath` may be empty only when `certType` is P12.
+///   ignored, not an error), nor do both with any method but GET; when both take effect,
+///   `resumeTo < resumeFrom` is an error naming `resumeTo` (`resumeTo == resumeFrom` is a
+///   valid one-byte range).
+/// * `clientCert`: `certPath` non-empty; `keyPath` may be empty (the spec: "if the certificate
+///   contains key information, an empty string is passed": a P12 file, or a PEM file with the
+///   certificate and its key); when the key is not there after all, libcurl says so (2300058).
 /// * `dnsOverHttps`: an `https://` URL with a host, as libcurl parses it (curl's `DOH_URL`
 ///   needs HTTPS).
 /// * `dnsServers`: invalid entries are skipped, as the spec says; but a non-empty list with no
 ///   valid entry at all is an error (it would silently fall back to the system resolver).
-/// * `maxLimit` at most 100 MiB: larger values are an error, not clamped as the reference
-///   does (a silent clamp would hide the caller's mistake); 0 is allowed (then any non-empty
+/// * `maxLimit`: any value; above 100 MiB it is capped at 100 MiB (the spec's maximum: a
+///   larger value "does not take effect", as on a device); 0 is allowed (then any non-empty
 ///   body fails).
 /// * `multiFormDataList[i]`: `name` non-empty; `data` or `filePath` present (`filePath`
 ///   non-empty when it is the one used); `name`, `contentType` and `remoteFileName` without
 ///   CR, LF or NUL. An empty `contentType` is allowed (curl then chooses).
-/// * `certificatePinning[i]`: `hashAlgorithm` exactly `"SHA-256"`; `publicKeyHash` the
-///   standard base64 (44 characters, padded, canonical) of a 32-byte digest. An empty list
-///   is allowed and pins nothing. (A single JSON object is `certificatePinning[0]` here.)
+/// * `certificatePinning[i]`: `hashAlgorithm` exactly `"SHA-256"`; `publicKeyHash` any text
+///   without NUL, handed to libcurl as given (as a device does: a value that is not the base64
+///   of a SHA-256 digest matches no key, so an https request fails with 2300090, and on http
+///   pins do nothing). An empty list is allowed and pins nothing. (A single JSON object is
+///   `certificatePinning[0]` here.)
 /// * Every string that libcurl receives as a C string (paths, password, host names, URLs)
 ///   contains no NUL, which would truncate it silently.
 /// * `extraData`: anything, for every method. An empty string or an empty ArrayBuffer body on
@@ -55,6 +60,10 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
             return Err(err("priority", format_args!("must be in [1, 1000], got {p}")));
         }
     }
+    if let Some(query) = o.query() {
+        // a method without a body sends extraData as the URL's query
+        no_nul("extraData", &query)?;
+    }
     if let Some(header) = &o.header {
         check_header(header)?;
         check_content_length(o)?;
@@ -64,6 +73,8 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
         if proxy.port == 0 {
             return Err(err("usingProxy.port", "must be in [1, 65535], got 0"));
         }
+        // the parse the request will make: what passes here is a proxy libcurl can use
+        crate::target::ProxySpec::parse(&proxy.host, Some(proxy.port)).map_err(|why| err("usingProxy.host", why))?;
         for (i, entry) in proxy.exclusion_list.iter().enumerate() {
             let path = format!("usingProxy.exclusionList[{i}]");
             if entry.trim().is_empty() {
@@ -78,16 +89,16 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
     if let Some(ca_path) = &o.ca_path {
         non_empty("caPath", ca_path)?;
     }
-    if let (Some(from), Some(to)) = (effective_range_position(o.resume_from), effective_range_position(o.resume_to)) {
+    let get = o.method() == RequestMethod::Get;
+    if let (Some(from), Some(to), true) =
+        (effective_range_position(o.resume_from), effective_range_position(o.resume_to), get)
+    {
         if to < from {
             return Err(err("resumeTo", format_args!("({to}) must not be less than resumeFrom ({from})")));
         }
     }
     if let Some(cert) = &o.client_cert {
         non_empty("clientCert.certPath", &cert.cert_path)?;
-        if cert.key_path.is_empty() && cert.cert_type != Some(CertType::P12) {
-            return Err(err("clientCert.keyPath", "must not be empty unless certType is P12"));
-        }
         no_nul("clientCert.keyPath", &cert.key_path)?;
         if let Some(password) = &cert.key_password {
             no_nul("clientCert.keyPassword", password)?;
@@ -99,11 +110,6 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
     if let Some(servers) = &o.dns_servers {
         if !servers.is_empty() && !servers.iter().any(|s| parse_dns_server(s).is_some()) {
             return Err(err("dnsServers", "has no valid IPv4 or IPv6 address (such as \"8.8.8.8\" or \"[::1]:5353\")"));
-        }
-    }
-    if let Some(limit) = o.max_limit {
-        if limit > MAX_MAX_LIMIT {
-            return Err(err("maxLimit", format_args!("must be at most {MAX_MAX_LIMIT}, got {limit}")));
         }
     }
     for (i, part) in o.multi_form_data_list.iter().flatten().enumerate() {
@@ -127,13 +133,9 @@ pub(super) fn check(o: &HttpRequestOptions) -> Result {
                 format_args!("must be \"SHA-256\", got {:?}", pin.hash_algorithm),
             ));
         }
-        if !is_sha256_base64(&pin.public_key_hash) {
-            return Err(err(
-                &format!("certificatePinning[{i}].publicKeyHash"),
-                "must be the standard base64 of a 32-byte SHA-256 digest (44 characters \
-                 ending in '=')",
-            ));
-        }
+        // handed to libcurl as given (`sha256//<hash>`): a hash that is not a digest's base64
+        // matches no key, so an https request fails with 2300090 like any mismatch
+        no_nul(&format!("certificatePinning[{i}].publicKeyHash"), &pin.public_key_hash)?;
     }
     Ok(())
 }
@@ -270,7 +272,7 @@ pub(crate) fn is_sha256_base64(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::{CertificatePinning, ClientCert, ExtraData, HttpProxy, MultiFormData, RequestMethod};
+    use crate::options::{CertType, CertificatePinning, ClientCert, ExtraData, HttpProxy, MultiFormData, RequestMethod};
     use serde_json::json;
 
     const PIN1: &str = "yZ2Kv2P88A8bgpsqfH2lJVS0MWsM/ID/JU13TUUm5Y0=";
@@ -391,6 +393,12 @@ mod tests {
         invalid(proxy("", 3128, &[]), &["usingProxy.host must not be empty"]);
         invalid(proxy("a\0b", 3128, &[]), &["usingProxy.host must not contain a NUL"]);
         invalid(proxy("p", 0, &[]), &["usingProxy.port must be in [1, 65535], got 0"]);
+        for host in ["x\ny", "/dev/null", "!27.0.0.1", "a b"] {
+            invalid(proxy(host, 3128, &[]), &["usingProxy.host is not a valid proxy address"]);
+        }
+        invalid(proxy("gopher://p", 1, &[]), &["usingProxy.host has an unsupported proxy scheme"]);
+        invalid(proxy("u:%00@p", 1, &[]), &["usingProxy.host has credentials that do not decode"]);
+        valid(proxy("http://user:p%40ss@[::1]", 1, &[]));
         invalid(proxy("p", 1, &["a", ""]), &["usingProxy.exclusionList[1] must not be empty"]);
         invalid(proxy("p", 1, &["  "]), &["usingProxy.exclusionList[0] must not be empty"]);
         invalid(proxy("p", 1, &["a,b"]), &["usingProxy.exclusionList[0] must be one host pattern"]);
@@ -446,8 +454,9 @@ mod tests {
         valid(cert("/c.p12", Some(CertType::P12), "/k"));
         invalid(cert("", None, "/k"), &["clientCert.certPath must not be empty"]);
         invalid(cert("/c\0", None, "/k"), &["clientCert.certPath must not contain a NUL"]);
+        // the key may be in the certificate file (a PEM with both, a P12)
         for t in [None, Some(CertType::Pem), Some(CertType::Der)] {
-            invalid(cert("/c", t, ""), &["clientCert.keyPath must not be empty unless certType is P12"]);
+            valid(cert("/c", t, ""));
         }
         invalid(cert("/c", None, "/k\0"), &["clientCert.keyPath must not contain a NUL"]);
         let mut o = cert("/c", None, "/k");
@@ -501,15 +510,11 @@ mod tests {
     }
 
     #[test]
-    fn max_limit() {
-        for l in [0, 1, 5 * 1024 * 1024, MAX_MAX_LIMIT] {
+    fn max_limit_any_value() {
+        // above 100 MiB it is capped (`max_limit_bytes`), not refused
+        for l in [0, 1, 5 * 1024 * 1024, 100 << 20, (100 << 20) + 1, u64::MAX] {
             valid(HttpRequestOptions { max_limit: Some(l), ..opts() });
         }
-        invalid(
-            HttpRequestOptions { max_limit: Some(MAX_MAX_LIMIT + 1), ..opts() },
-            &["maxLimit must be at most 104857600, got 104857601"],
-        );
-        invalid(HttpRequestOptions { max_limit: Some(u64::MAX), ..opts() }, &["maxLimit"]);
     }
 
     fn part(name: &str, data: Option<ExtraData>, file_path: Option<&str>) -> MultiFormData {
@@ -578,7 +583,7 @@ mod tests {
                 &["certificatePinning[1].hashAlgorithm must be \"SHA-256\""],
             );
         }
-        let bad_hashes = [
+        let odd_hashes = [
             "",
             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", // 31 bytes
             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", // 33 bytes
@@ -590,12 +595,23 @@ mod tests {
             "yZ2Kv2P88A8bgpsqfH2lJVS0MWsM/ID/JU13TUUm5Y;=",
             "ÿZ2Kv2P88A8bgpsqfH2lJVS0MWsM/ID/JU13TUUm5Y=",
         ];
-        for h in bad_hashes {
-            invalid(
-                pins(&[(PIN1, "SHA-256"), (h, "SHA-256")]),
-                &["certificatePinning[1].publicKeyHash must be the standard base64 of a 32-byte"],
-            );
+        // given to libcurl as they are: they match no key (2300090 on https)
+        for h in odd_hashes {
+            valid(pins(&[(PIN1, "SHA-256"), (h, "SHA-256")]));
         }
+        invalid(
+            pins(&[(PIN1, "SHA-256"), ("a\0b", "SHA-256")]),
+            &["certificatePinning[1].publicKeyHash must not contain a NUL"],
+        );
+    }
+
+    #[test]
+    fn extra_data_as_a_query_has_no_nul() {
+        let query =
+            |m| HttpRequestOptions { method: Some(m), extra_data: Some(ExtraData::String("a=1\0".into())), ..opts() };
+        invalid(query(RequestMethod::Head), &["extraData must not contain a NUL character"]);
+        invalid(query(RequestMethod::Get), &["extraData must not contain a NUL character"]);
+        valid(query(RequestMethod::Post));
     }
 
     #[test]
@@ -622,10 +638,10 @@ mod tests {
     #[test]
     fn json_and_validate_together() {
         let o = HttpRequestOptions::from_json(
-            r#"{"certificatePinning": {"publicKeyHash": "x", "hashAlgorithm": "SHA-256"}}"#,
+            r#"{"certificatePinning": {"publicKeyHash": "x", "hashAlgorithm": "SHA-1"}}"#,
         )
         .unwrap();
-        invalid(o, &["certificatePinning[0].publicKeyHash"]);
+        invalid(o, &["certificatePinning[0].hashAlgorithm"]);
         let o = HttpRequestOptions::from_json(r#"{"usingProxy": {"host": "p"}}"#).unwrap();
         invalid(o, &["usingProxy.port"]);
         let o = HttpRequestOptions::from_json(r#"{"clientCert": {"keyPath": "/k"}}"#).unwrap();

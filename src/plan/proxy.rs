@@ -13,15 +13,13 @@
 //! * An explicit `HttpProxy`: direct when the hop's host matches an `exclusionList` pattern
 //!   (`*` wildcards, see `policy::host_matches`), else that proxy.
 //!
-//! A proxy string is parsed by libcurl's URL API as libcurl parses `CURLOPT_PROXY`: an
-//! optional scheme (`http`, the default; `https`; `socks4`, `socks4a`, `socks5`, `socks5h`),
-//! optional percent-encoded credentials, a host and a port (the `HttpProxy`'s `port`; else the
-//! string's; else libcurl's default, 1080, or 443 for an https proxy). Credentials go to
-//! `CURLOPT_PROXYUSERNAME`/`PROXYPASSWORD`, never into the proxy URL.
+//! A proxy string is read as libcurl reads `CURLOPT_PROXY` ([`ProxySpec::parse`], in
+//! `target::proxy`): the port is the `HttpProxy`'s `port`, else the string's, else libcurl's
+//! default (1080, or 443 for an https proxy).
 use crate::error::HttpError;
 use crate::options::{HttpRequestOptions, UsingProxy};
-use crate::sys;
-use crate::target::{c_string, parse_as_curl, Scheme, Target};
+pub(crate) use crate::target::ProxySpec;
+use crate::target::{Scheme, Target};
 use std::net::IpAddr;
 
 /// How one hop reaches its server.
@@ -43,22 +41,6 @@ impl ProxyPlan {
     }
 }
 
-/// A proxy as libcurl gets it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct ProxySpec {
-    /// `CURLOPT_PROXY`: scheme, host and port, no credentials (libcurl's own text).
-    pub url: String,
-    /// The host (lower case, IPv6 without brackets): what the policy checks and DNS resolves.
-    pub host: String,
-    /// The port.
-    pub port: u16,
-    /// User name and password, percent-decoded.
-    pub credentials: Option<(String, String)>,
-}
-
-/// Schemes libcurl accepts for a proxy (`parse_proxy`).
-const PROXY_SCHEMES: &[&str] = &["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
-
 /// The proxy plan of a hop to `target`.
 pub(crate) fn plan(opts: &HttpRequestOptions, target: &Target) -> Result<ProxyPlan, HttpError> {
     match &opts.using_proxy {
@@ -68,7 +50,7 @@ pub(crate) fn plan(opts: &HttpRequestOptions, target: &Target) -> Result<ProxyPl
             if p.exclusion_list.iter().any(|pattern| crate::policy::host_matches(pattern, target.host())) {
                 return Ok(ProxyPlan::Direct);
             }
-            parse(&p.host, Some(p.port))
+            ProxySpec::parse(&p.host, Some(p.port))
                 .map(ProxyPlan::Via)
                 .map_err(|why| HttpError::parameter(format!("usingProxy.host {why}")))
         }
@@ -94,58 +76,9 @@ fn from_environment(target: &Target, env: &dyn Fn(&str) -> Option<String>) -> Re
         return Ok(ProxyPlan::Direct);
     }
     // libcurl's codes for a proxy variable it cannot use
-    parse(&proxy, None)
+    ProxySpec::parse(&proxy, None)
         .map(ProxyPlan::Via)
         .map_err(|why| HttpError::from_curl(5, Some(&format!("the proxy {proxy:?} from the environment {why}"))))
-}
-
-/// Parses a proxy string (see the module docs); the error says why, for a message.
-fn parse(text: &str, port: Option<u16>) -> Result<ProxySpec, String> {
-    // a bare IPv6 literal (`::1`) is a host, not a scheme and a port
-    let bracketed;
-    let text = match text.parse::<std::net::Ipv6Addr>() {
-        Ok(_) => {
-            bracketed = format!("[{text}]");
-            bracketed.as_str()
-        }
-        Err(_) => text,
-    };
-    let c = c_string(text, "").map_err(|_| "must not contain NUL characters".to_string())?;
-    let mut h = parse_as_curl(&c, PROXY_SCHEMES).map_err(|_| format!("is not a valid proxy address: {text:?}"))?;
-    let scheme = h.get(sys::CURLUPART_SCHEME, 0).map_err(|_| format!("is not a valid proxy address: {text:?}"))?;
-    if !PROXY_SCHEMES.contains(&scheme.as_str()) {
-        return Err(format!(
-            "has an unsupported proxy scheme {scheme}:// (http, https, socks4, socks4a, socks5, socks5h)"
-        ));
-    }
-    let decoded = |part, missing| match h.get(part, sys::CURLU_URLDECODE) {
-        Ok(v) => Ok(Some(v)),
-        Err(uc) if uc == missing => Ok(None),
-        Err(_) => Err("has credentials that do not decode to text (a %00?)".to_string()),
-    };
-    let user = decoded(sys::CURLUPART_USER, sys::CURLUE_NO_USER)?;
-    let password = decoded(sys::CURLUPART_PASSWORD, sys::CURLUE_NO_PASSWORD)?;
-    if user.iter().chain(password.iter()).any(|s| s.contains('\0')) {
-        return Err("has credentials with a NUL character".into());
-    }
-    let credentials =
-        (user.is_some() || password.is_some()).then(|| (user.unwrap_or_default(), password.unwrap_or_default()));
-    let port = match port {
-        Some(p) => p,
-        None => match h.get(sys::CURLUPART_PORT, 0) {
-            Ok(p) => p.parse().map_err(|_| format!("has a bad port: {text:?}"))?,
-            Err(sys::CURLUE_NO_PORT) if scheme == "https" => 443,
-            Err(sys::CURLUE_NO_PORT) => 1080,
-            Err(_) => return Err(format!("has a bad port: {text:?}")),
-        },
-    };
-    let port_text = c_string(&port.to_string(), "").map_err(|e| e.message().to_string())?;
-    let host = h.get(sys::CURLUPART_HOST, 0).map_err(|_| format!("has no host: {text:?}"))?;
-    let cleared = h.set(sys::CURLUPART_USER, None, 0).and(h.set(sys::CURLUPART_PASSWORD, None, 0));
-    cleared.and(h.set(sys::CURLUPART_PORT, Some(&port_text), 0)).map_err(|_| "cannot be used".to_string())?;
-    let url = h.get(sys::CURLUPART_URL, 0).map_err(|_| "cannot be used".to_string())?;
-    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(&host).to_ascii_lowercase();
-    Ok(ProxySpec { url, host, port, credentials })
 }
 
 /// libcurl's `no_proxy` matching (`Curl_check_noproxy`): entries separated by commas or

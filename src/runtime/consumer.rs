@@ -130,6 +130,27 @@ pub(crate) fn into_response(fin: Finished, expect: Option<HttpDataType>, started
     let (result, result_type) = type_result(fin.body, expect, content_type);
     let since = |t: Option<Instant>| t.map_or(0.0, |t| t.saturating_duration_since(started).as_secs_f64() * 1000.0);
     let mut timing = fin.timing;
+    // curl's phases count from the first hop's start; the spec's, from the call: a request
+    // that waited (for the reactor, for admission, for DNS on a resolver thread) waited
+    // before every one of them
+    // before every one of them. And each phase ends no earlier than the one before it (on a
+    // reused connection curl reports its lookup a few µs after its connect).
+    let queued = since(fin.first_start);
+    let mut previous = 0.0f64;
+    let tls = timing.tls_timing > 0.0;
+    for (phase, counts) in [
+        (&mut timing.dns_timing, true),
+        (&mut timing.tcp_timing, true),
+        (&mut timing.tls_timing, tls),
+        (&mut timing.first_send_timing, true),
+        (&mut timing.first_receive_timing, true),
+        (&mut timing.total_finish_timing, true),
+    ] {
+        if counts {
+            *phase = (*phase + queued).max(previous);
+            previous = *phase;
+        }
+    }
     timing.response_header_timing = since(fin.header_done_at);
     timing.response_body_timing = since(fin.body_done_at.or(fin.header_done_at));
     timing.total_timing = since(Some(Instant::now()));

@@ -106,6 +106,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
         body: c.body.take(),
         cookies,
         timing,
+        first_start: c.first_start,
         header_done_at: c.header_done_at,
         body_done_at: c.body_done_at,
         redirect_count,

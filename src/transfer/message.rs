@@ -37,6 +37,9 @@ pub(crate) struct Finished {
     pub cookies: String,
     /// The curl-measured phases (the three wall-clock fields are filled by the consumer).
     pub timing: PerformanceTiming,
+    /// When the first hop was added to the multi handle (the curl-measured phases count from
+    /// there; `None` for a response that no transfer made).
+    pub first_start: Option<Instant>,
     /// When the final headers were complete.
     pub header_done_at: Option<Instant>,
     /// When the last body byte arrived.

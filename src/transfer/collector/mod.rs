@@ -47,6 +47,8 @@ pub(crate) struct Collector {
     pub headers_sent: bool,
     /// When the current response's header block ended.
     pub header_done_at: Option<Instant>,
+    /// When the request's first hop was added to the multi handle.
+    pub first_start: Option<Instant>,
     /// When the last body chunk arrived.
     pub body_done_at: Option<Instant>,
     /// The current hop is a redirect the library follows: its body is dropped, its headers are
@@ -82,6 +84,7 @@ impl Collector {
             headers: RawHeaders::default(),
             headers_sent: false,
             header_done_at: None,
+            first_start: None,
             body_done_at: None,
             following: false,
             in_trailers: false,
@@ -126,6 +129,7 @@ impl Collector {
     /// The hop was just added to the multi handle.
     pub(crate) fn started(&mut self, now: Instant) {
         self.idle.start(now);
+        self.first_start.get_or_insert(now);
         if let Some(chain) = self.chain.as_mut() {
             chain.started(now);
         }

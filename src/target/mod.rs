@@ -16,6 +16,10 @@
 //! * The fragment is dropped (it is never sent, and it is not part of a cache key).
 //! * A URL libcurl rejects is 2300003 ("Invalid URL format or missing URL"), with libcurl's
 //!   reason; a URL with a NUL character is 401 (it cannot reach libcurl whole).
+mod proxy;
+
+pub(crate) use proxy::{proxy_redacted, proxy_with_credentials, ProxySpec};
+
 use crate::error::HttpError;
 use crate::sys;
 use std::ffi::{CStr, CString};
