@@ -140,17 +140,18 @@ impl HttpError {
     /// the spec does not list) followed by curl's error-buffer detail when there is one.
     pub fn from_curl(curl_code: u32, detail: Option<&str>) -> Self {
         let base = message_for(CURL_BASE + curl_code);
-        let message = match detail.map(str::trim).filter(|d| !d.is_empty()) {
+        let text = curl_strerror(curl_code);
+        let message = match detail.and_then(|d| news(&[&base, &text], d)) {
             Some(d) => format!("{base}: {d}"),
             None => base.into_owned(),
         };
-        let cause = CurlCause { code: curl_code, text: curl_strerror(curl_code) };
+        let cause = CurlCause { code: curl_code, text };
         HttpError { code: CURL_BASE + curl_code, message, cause: Some(cause) }
     }
 
-    /// An internal error (2300999) with a detail.
+    /// An internal error (2300999): the spec's text, "Unknown error", then the detail.
     pub fn internal(detail: impl fmt::Display) -> Self {
-        HttpError::new(INTERNAL_ERROR, format!("Internal error: {detail}"))
+        HttpError::new(INTERNAL_ERROR, format!("Unknown error: {detail}"))
     }
 
     /// The error code: 401, 201, 2300000 + CURLcode, 2300997, 2300998 or 2300999.
@@ -176,6 +177,21 @@ impl From<curl::Error> for HttpError {
     fn from(e: curl::Error) -> Self {
         HttpError::from_curl(e.code(), e.extra_description())
     }
+}
+
+/// What `detail` says beyond the texts already known for the code (the spec's message, then
+/// curl's own generic text), if anything: a detail that only repeats one of them (curl's error
+/// buffer often holds the generic text, such as "Maximum file size exceeded") adds nothing,
+/// and one that starts with one of them adds only the rest.
+fn news<'a>(known: &[&str], detail: &'a str) -> Option<&'a str> {
+    let plain = |s: &str| s.trim().trim_end_matches('.').to_ascii_lowercase();
+    let mut rest = detail.trim();
+    for k in known.iter().filter(|k| !k.is_empty()) {
+        if let Some(head) = rest.get(..k.len()).filter(|head| head.eq_ignore_ascii_case(k)) {
+            rest = rest[head.len()..].trim_start_matches([':', ' ', '.', ',', '(']).trim_end_matches(')').trim();
+        }
+    }
+    (!rest.is_empty() && known.iter().all(|k| plain(rest) != plain(k))).then_some(rest)
 }
 
 /// The message for an error code: the spec's text for the codes it lists, libcurl's own
@@ -261,6 +277,28 @@ pub(crate) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_never_repeat_the_spec_text() {
+        let e = HttpError::from_curl(63, Some("Maximum file size exceeded"));
+        assert_eq!(e.message(), "Maximum file size exceeded");
+        let e = HttpError::from_curl(63, Some("maximum file size exceeded."));
+        assert_eq!(e.message(), "Maximum file size exceeded");
+        let e = HttpError::from_curl(63, Some("Maximum file size exceeded: the body is larger than maxLimit"));
+        assert_eq!(e.message(), "Maximum file size exceeded: the body is larger than maxLimit");
+        // curl's generic text for the code says nothing new either
+        let e = HttpError::from_curl(28, Some(&curl_strerror(28)));
+        assert_eq!(e.message(), "Operation timeout");
+        let e = HttpError::from_curl(
+            7,
+            Some("Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn't connect to server"),
+        );
+        assert!(
+            e.message().starts_with("Failed to connect to the server: Failed to connect to 127.0.0.1 port 1"),
+            "{e}"
+        );
+        assert_eq!(HttpError::internal("a listener panicked").message(), "Unknown error: a listener panicked");
+    }
 
     #[test]
     fn curl_codes_map_directly() {

@@ -14,6 +14,9 @@ fn fail(url: &str, options: Option<&str>) -> HttpError {
 fn assert_code(e: &HttpError, code: u32, message: &str) {
     assert_eq!(e.code(), code, "{e}");
     assert!(e.message().starts_with(message), "message {:?} should start with {message:?}", e.message());
+    // the detail never repeats the spec's text ("X: X")
+    let parts: Vec<String> = e.message().split(": ").map(|p| p.trim_end_matches('.').to_ascii_lowercase()).collect();
+    assert!(!parts.windows(2).any(|w| w[0] == w[1]), "a repeated message: {:?}", e.message());
 }
 
 #[test]

@@ -50,9 +50,9 @@ fn http3_falls_back_when_libcurl_lacks_it() {
         // Debian's 7.88.1: HTTP/2 over TLS
         assert_eq!(r.http_version, "2");
     }
-    // plain http has no HTTP/3: 1.1
-    let r = create_http().request(&format!("{FAULT}/status/200"), Some(opts_with(r#""usingProtocol":2"#))).unwrap();
-    assert_eq!(r.http_version, "1.1");
+    // plain http: the spec says the request fails (libcurl's code for it, 3)
+    let e = create_http().request(&format!("{FAULT}/status/200"), Some(opts_with(r#""usingProtocol":2"#))).unwrap_err();
+    assert_eq!(e.code(), 2_300_003, "{e}");
 }
 
 #[test]

@@ -14,6 +14,8 @@ fn get_returns_typed_response_with_lowercase_headers() {
     assert_eq!(r.header["content-type"], "application/json");
     assert!(r.header.keys().all(|k| k == &k.to_ascii_lowercase()), "{:?}", r.header.keys());
     assert_eq!(r.http_version, "1.1");
+    // the spec's common field header['status-line']
+    assert_eq!(r.header["status-line"], "HTTP/1.1 200 OK");
 }
 
 #[test]
@@ -117,6 +119,19 @@ fn extra_data_becomes_the_query_for_get_like_methods() {
 }
 
 #[test]
+fn a_user_agent_is_sent_unless_the_caller_sets_one() {
+    testbed!();
+    let http = create_http();
+    let ua = |o: Option<HttpRequestOptions>| {
+        json(&http.request(&format!("{HTTPBIN}/user-agent"), o).unwrap())["user-agent"].clone()
+    };
+    let default = format!("ohos-http/{} libcurl/{}", env!("CARGO_PKG_VERSION"), curl::Version::get().version());
+    assert_eq!(ua(None), default.as_str());
+    assert_eq!(ua(Some(opts(r#"{"header":{"user-agent":"MyApp/1.0"}}"#))), "MyApp/1.0");
+    assert_eq!(ua(Some(opts(r#"{"header":{"User-Agent":""}}"#))), "", "an empty value sends an empty field");
+}
+
+#[test]
 fn header_values_of_every_scalar_type_are_sent() {
     testbed!();
     let r = create_http()
@@ -146,6 +161,21 @@ fn result_typing_follows_expect_data_type_then_content_type() {
     assert_eq!(r.result_type, HttpDataType::ArrayBuffer);
     let r = http.request(&format!("{HTTPBIN}/bytes/16"), Some(opts(r#"{"expectDataType":0}"#))).unwrap();
     assert_eq!(r.result_type, HttpDataType::String);
+    // OBJECT on a body that is not JSON: typed as without expectDataType (as a device does)
+    let r = http.request(&format!("{HTTPBIN}/image/png"), Some(opts(r#"{"expectDataType":1}"#))).unwrap();
+    assert_eq!(r.result_type, HttpDataType::ArrayBuffer);
+    // OBJECT parses at most 65536 bytes (the spec's limit); a larger JSON body is a string
+    let key = format!("typing-{}", std::process::id());
+    let big = format!("\"{}\"", "a".repeat(70_000));
+    let spec = json!([{"status": 200, "headers": [["Content-Type", "application/json"]], "body": big}]);
+    let setup = HttpRequestOptions {
+        method: Some(RequestMethod::Post),
+        extra_data: Some(ExtraData::String(spec.to_string())),
+        ..Default::default()
+    };
+    assert_eq!(http.request(&format!("{FAULT}/script-setup/{key}"), Some(setup)).unwrap().response_code, 200);
+    let r = http.request(&format!("{FAULT}/script/{key}"), Some(opts(r#"{"expectDataType":1}"#))).unwrap();
+    assert_eq!((r.result_type, text(&r).len()), (HttpDataType::String, 70_002));
 }
 
 #[test]
@@ -180,7 +210,10 @@ fn redirects_are_followed_and_only_the_final_headers_are_kept() {
     assert_eq!(r.response_code, 200);
     assert_eq!(json(&r)["url"], format!("{HTTPBIN}/get"));
     assert!(!r.header.contains_key("location"), "a redirect's headers leaked: {:?}", r.header);
-    assert!(r.performance_timing.redirect_timing > 0.0);
+    assert_eq!(r.header["status-line"], "HTTP/1.1 200 OK", "the final response's status line");
+    assert!(r.performance_timing.redirect_timing > 0.0, "{:?}", r.performance_timing);
+    let r = http.request(&format!("{HTTPBIN}/status/404"), None).unwrap();
+    assert_eq!(r.header["status-line"], "HTTP/1.1 404 NOT FOUND");
     // cookies set by a redirect survive it (curl's cookie engine), but its headers do not
     let r = http.request(&format!("{HTTPBIN}/cookies/set?k=v"), None).unwrap();
     assert_eq!(json(&r)["cookies"], json!({"k":"v"}));

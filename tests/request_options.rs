@@ -119,6 +119,14 @@ fn using_protocol_selects_the_http_version() {
     assert_eq!((r.response_code, r.http_version.as_str()), (200, "2"));
     let r = http.request(&format!("{HTTPBIN_V6}/get"), Some(opts(r#"{"usingProtocol":0}"#))).unwrap();
     assert_eq!(r.http_version, "1.1");
+    // HTTP3 on a plain http URL fails, as the spec says (curl's code for it: 3)
+    let e = http.request(&format!("{HTTPBIN}/get"), Some(opts(r#"{"usingProtocol":2}"#))).unwrap_err();
+    assert_eq!(e.code(), 2_300_003, "{e}");
+    assert!(e.message().contains("HTTP/3 requested for non-HTTPS URL"), "{e}");
+    // also when a redirect leads from https to http
+    let to_http = format!("{HTTPBIN_TLS}/redirect-to?url={HTTPBIN}/get");
+    let e = http.request(&to_http, Some(opts(&format!(r#"{{{tls},"usingProtocol":2}}"#)))).unwrap_err();
+    assert_eq!(e.code(), 2_300_003, "{e}");
 }
 
 #[test]

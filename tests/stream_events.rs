@@ -84,6 +84,25 @@ fn chunked_stream_reports_total_zero() {
 }
 
 #[test]
+fn progress_counts_the_decoded_bytes_of_a_compressed_body() {
+    testbed!();
+    // curl counts wire (compressed) bytes; the events report what dataReceive delivers
+    let http = create_http();
+    let (log, bytes) = record(&http);
+    assert_eq!(http.request_in_stream(&format!("{HTTPBIN}/gzip"), None).unwrap(), 200);
+    let delivered = bytes.lock().len() as u64;
+    assert!(serde_json::from_slice::<serde_json::Value>(&bytes.lock()).unwrap()["gzipped"] == true);
+    // an encoded body's decoded length is not announced: the total is unknown (0)
+    assert_order(&log.lock(), delivered, 0);
+    // the whole-body form reports the same
+    let http = create_http();
+    let (log, _) = record(&http);
+    let r = http.request(&format!("{HTTPBIN}/gzip"), None).unwrap();
+    let last = log.lock().iter().rev().find_map(|s| if let Seen::Recv(a, b) = s { Some((*a, *b)) } else { None });
+    assert_eq!(last, Some((r.result.to_bytes().len() as u64, 0)));
+}
+
+#[test]
 fn callback_and_async_streams_run_events_on_the_dispatcher_in_order() {
     testbed!();
     let http = create_http();

@@ -272,7 +272,9 @@ pub(crate) fn is_sha256_base64(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::{CertType, CertificatePinning, ClientCert, ExtraData, HttpProxy, MultiFormData, RequestMethod};
+    use crate::options::{
+        CertType, CertificatePinning, ClientCert, ExtraData, HttpProxy, MultiFormData, RequestMethod,
+    };
     use serde_json::json;
 
     const PIN1: &str = "yZ2Kv2P88A8bgpsqfH2lJVS0MWsM/ID/JU13TUUm5Y0=";

@@ -20,6 +20,8 @@ pub(crate) enum HeaderLine {
 #[derive(Debug, Default)]
 pub(crate) struct RawHeaders {
     raw: Vec<u8>,
+    /// The status line as received, without its line end (`HTTP/1.1 200 OK`).
+    status_line: Vec<u8>,
     status: u32,
     content_length: Option<u64>,
     encoded: bool,
@@ -48,6 +50,7 @@ impl RawHeaders {
         }
         if text.starts_with(b"HTTP/") {
             *self = RawHeaders::default();
+            self.status_line = text.to_vec();
             let code = text.split(|b| *b == b' ').nth(1).unwrap_or_default();
             self.status = std::str::from_utf8(code).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
             return HeaderLine::Status(self.status);
@@ -87,12 +90,16 @@ impl RawHeaders {
 
     /// A copy of the block so far.
     pub(crate) fn block(&self) -> HeaderBlock {
-        HeaderBlock::raw(self.raw.clone())
+        HeaderBlock { status_line: self.status_line_text(), ..HeaderBlock::raw(self.raw.clone()) }
     }
 
     /// Takes the block, leaving an empty one.
     pub(crate) fn take_block(&mut self) -> HeaderBlock {
-        HeaderBlock::raw(std::mem::take(&mut self.raw))
+        HeaderBlock { status_line: self.status_line_text(), ..HeaderBlock::raw(std::mem::take(&mut self.raw)) }
+    }
+
+    fn status_line_text(&self) -> Option<String> {
+        (!self.status_line.is_empty()).then(|| String::from_utf8_lossy(&self.status_line).into_owned())
     }
 }
 
@@ -101,17 +108,20 @@ impl RawHeaders {
 pub(crate) struct HeaderBlock {
     raw: Option<Vec<u8>>,
     map: Map<String, Value>,
+    /// The response's status line, for the caller's map (`header['status-line']`); never
+    /// part of `map()`, which holds header fields only.
+    status_line: Option<String>,
 }
 
 impl HeaderBlock {
     /// Raw header lines (parsed on first use).
     pub(crate) fn raw(raw: Vec<u8>) -> Self {
-        HeaderBlock { raw: Some(raw), map: Map::new() }
+        HeaderBlock { raw: Some(raw), map: Map::new(), status_line: None }
     }
 
     /// An already parsed map.
     pub(crate) fn parsed(map: Map<String, Value>) -> Self {
-        HeaderBlock { raw: None, map }
+        HeaderBlock { raw: None, map, status_line: None }
     }
 
     /// The map (parsing the raw lines the first time).
@@ -134,9 +144,13 @@ impl HeaderBlock {
         &self.map
     }
 
-    /// The map, taken.
+    /// The map for the caller, taken: the fields, and the status line as `status-line`
+    /// (the spec's common field `header['status-line']`) when the block has one.
     pub(crate) fn into_map(mut self) -> Map<String, Value> {
         self.map();
+        if let Some(line) = self.status_line.take() {
+            self.map.insert("status-line".into(), Value::String(line));
+        }
         self.map
     }
 }
@@ -219,6 +233,9 @@ mod tests {
         assert_eq!(m["content-length"], "42");
         assert_eq!(m["set-cookie"], serde_json::json!(["a=1"]));
         assert!(!m.contains_key("location"));
+        assert!(!m.contains_key("status-line"), "the fields alone: what the cache reads");
+        let caller = block.into_map();
+        assert_eq!(caller["status-line"], "HTTP/2 200", "the final response's status line");
     }
 
     #[test]

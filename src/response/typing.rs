@@ -2,25 +2,34 @@
 use super::ResponseResult;
 use crate::options::HttpDataType;
 
-/// Types a body: `expectDataType` wins (OBJECT parses JSON, falling back to a string when the
-/// body is not JSON); without it, `application/octet-stream` and `image/*` give bytes and
-/// everything else a UTF-8 string (invalid sequences replaced).
+/// The largest body `expectDataType: OBJECT` parses (the spec: "a maximum of 65536
+/// characters"; a device counts bytes).
+pub(crate) const MAX_OBJECT_BYTES: usize = 65536;
+
+/// Types a body as a device does: `expectDataType` STRING or ARRAY_BUFFER wins; OBJECT parses
+/// JSON when the body is at most [`MAX_OBJECT_BYTES`] and is JSON, and is otherwise typed as
+/// if no type had been asked for; then `application/octet-stream` and `image/*` give bytes
+/// and everything else a UTF-8 string (invalid sequences replaced).
 pub(crate) fn type_result(
     body: Vec<u8>,
     expect: Option<HttpDataType>,
     content_type: Option<&str>,
 ) -> (ResponseResult, HttpDataType) {
-    let kind = expect.unwrap_or_else(|| match content_type.map(str::to_ascii_lowercase) {
-        Some(ct) if ct.contains("application/octet-stream") || ct.contains("image/") => HttpDataType::ArrayBuffer,
-        _ => HttpDataType::String,
-    });
-    match kind {
-        HttpDataType::ArrayBuffer => (ResponseResult::ArrayBuffer(body), HttpDataType::ArrayBuffer),
-        HttpDataType::Object => match serde_json::from_slice(&body) {
-            Ok(v) => (ResponseResult::Object(v), HttpDataType::Object),
-            Err(_) => (ResponseResult::String(into_string(body)), HttpDataType::String),
-        },
-        HttpDataType::String => (ResponseResult::String(into_string(body)), HttpDataType::String),
+    match expect {
+        Some(HttpDataType::ArrayBuffer) => return (ResponseResult::ArrayBuffer(body), HttpDataType::ArrayBuffer),
+        Some(HttpDataType::String) => return (ResponseResult::String(into_string(body)), HttpDataType::String),
+        Some(HttpDataType::Object) if body.len() <= MAX_OBJECT_BYTES => {
+            if let Ok(v) = serde_json::from_slice(&body) {
+                return (ResponseResult::Object(v), HttpDataType::Object);
+            }
+        }
+        Some(HttpDataType::Object) | None => {}
+    }
+    match content_type.map(str::to_ascii_lowercase) {
+        Some(ct) if ct.contains("application/octet-stream") || ct.contains("image/") => {
+            (ResponseResult::ArrayBuffer(body), HttpDataType::ArrayBuffer)
+        }
+        _ => (ResponseResult::String(into_string(body)), HttpDataType::String),
     }
 }
 
@@ -48,5 +57,19 @@ mod tests {
         assert_eq!((r, t), (ResponseResult::String("{}".into()), HttpDataType::String));
         let (r, _) = type_result(vec![0xff, b'a'], Some(HttpDataType::String), None);
         assert_eq!(r, ResponseResult::String("\u{fffd}a".into()));
+    }
+
+    #[test]
+    fn object_is_parsed_up_to_65536_bytes_and_otherwise_typed_by_content_type() {
+        let json_of = |len: usize| format!("\"{}\"", "a".repeat(len - 2)).into_bytes();
+        let (r, t) = type_result(json_of(MAX_OBJECT_BYTES), Some(HttpDataType::Object), None);
+        assert_eq!((t, matches!(r, ResponseResult::Object(_))), (HttpDataType::Object, true));
+        let (r, t) = type_result(json_of(MAX_OBJECT_BYTES + 1), Some(HttpDataType::Object), None);
+        assert_eq!((t, matches!(r, ResponseResult::String(_))), (HttpDataType::String, true));
+        // not JSON: as without expectDataType, so a binary body with an image type is bytes
+        let (_, t) = type_result(vec![0x89, b'P', b'N', b'G'], Some(HttpDataType::Object), Some("image/png"));
+        assert_eq!(t, HttpDataType::ArrayBuffer);
+        let (_, t) = type_result(b"<html>".to_vec(), Some(HttpDataType::Object), Some("text/html"));
+        assert_eq!(t, HttpDataType::String);
     }
 }

@@ -125,7 +125,12 @@ impl Consumer {
 
 /// Builds the caller's `HttpResponse` from a finished transfer.
 pub(crate) fn into_response(fin: Finished, expect: Option<HttpDataType>, started: Instant) -> HttpResponse {
-    let header = fin.headers.into_map();
+    let mut header = fin.headers.into_map();
+    if !header.contains_key("status-line") && fin.status != 0 {
+        // a response the cache made: its status, on the version it was fetched with
+        let version = if fin.http_version.is_empty() { "1.1" } else { fin.http_version.as_str() };
+        header.insert("status-line".into(), Value::String(format!("HTTP/{version} {}", fin.status)));
+    }
     let content_type = header.get("content-type").and_then(Value::as_str);
     let (result, result_type) = type_result(fin.body, expect, content_type);
     let since = |t: Option<Instant>| t.map_or(0.0, |t| t.saturating_duration_since(started).as_secs_f64() * 1000.0);

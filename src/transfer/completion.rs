@@ -67,8 +67,6 @@ pub(crate) fn hop_times(easy: &mut Easy2<Collector>) -> HopTimes {
 }
 
 fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Result<Finished, HttpError> {
-    let dl = easy.download_size().unwrap_or(0.0) as u64;
-    let dl_total = easy.content_length_download().unwrap_or(-1.0).max(0.0) as u64;
     let ul = easy.upload_size().unwrap_or(0.0) as u64;
     let c = easy.get_mut();
     if let Some(failure) = c.guard.failure.take() {
@@ -79,7 +77,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
     }
     result?;
     let ul_total = c.upload_len().unwrap_or(0);
-    let (final_recv, final_send) = c.progress_changes((dl_total, dl, ul_total, ul));
+    let (final_recv, final_send) = c.progress_changes((ul_total, ul));
     let status = easy.response_code().unwrap_or(0);
     let hop = hop_times(easy);
     let (earlier, redirect_ms, redirect_count) =

@@ -58,6 +58,9 @@ pub(crate) struct Collector {
     in_trailers: bool,
     /// Bytes of header and trailer lines of the current hop (bounded by [`MAX_HEADER_BYTES`]).
     header_bytes: usize,
+    /// Body bytes of the current hop taken from libcurl, decoded: what `dataReceive` delivers
+    /// and `dataReceiveProgress` reports.
+    received: u64,
     upload: Option<Upload>,
     progress: ProgressThrottle,
     /// `readTimeout`.
@@ -89,6 +92,7 @@ impl Collector {
             following: false,
             in_trailers: false,
             header_bytes: 0,
+            received: 0,
             upload: None,
             progress: ProgressThrottle::default(),
             idle: IdleClock::new(None),
@@ -120,6 +124,7 @@ impl Collector {
         self.following = false;
         self.in_trailers = false;
         self.header_bytes = 0;
+        self.received = 0;
         self.progress = ProgressThrottle::default();
         if let Some(u) = self.upload.as_mut() {
             u.seek(SeekFrom::Start(0));
@@ -158,11 +163,17 @@ impl Collector {
         }
     }
 
-    /// The progress events due for curl's counts (a listener wants them, values changed).
+    /// The progress events due (a listener wants them, values changed). Upload counts are
+    /// curl's; download counts are the decoded body bytes taken so far, of the announced
+    /// length when the body is not content-encoded (else of 0: unknown, as for a chunked
+    /// body): so the figures always agree with the bytes `dataReceive` delivers, also for a
+    /// compressed body, where curl would count wire bytes.
     pub(crate) fn progress_changes(
         &mut self,
-        counts: (u64, u64, u64, u64),
+        (ultotal, ulnow): (u64, u64),
     ) -> (Option<crate::events::DataReceiveProgressInfo>, Option<crate::events::DataSendProgressInfo>) {
+        let total = self.headers.plain_length().unwrap_or(0);
+        let counts = (total, self.received, ultotal, ulnow);
         self.progress.changes(&self.shared.core.listeners, !self.following, counts)
     }
 
@@ -193,7 +204,11 @@ impl Collector {
         self.body_done_at = Some(now);
         let announced = self.headers.plain_length();
         let Collector { body, shared, guard, .. } = self;
-        body.write(data, shared, |m| guard.send(m), announced)
+        let written = body.write(data, shared, |m| guard.send(m), announced);
+        if let Ok(n) = written {
+            self.received += n as u64;
+        }
+        written
     }
 
     fn on_header(&mut self, line: &[u8]) -> bool {
@@ -228,9 +243,9 @@ impl Collector {
         true
     }
 
-    fn on_progress(&mut self, dltotal: f64, dlnow: f64, ultotal: f64, ulnow: f64) -> bool {
+    fn on_progress(&mut self, dlnow: f64, ultotal: f64, ulnow: f64) -> bool {
         self.idle.counts(dlnow as u64, ulnow as u64);
-        let (recv, send) = self.progress_changes((dltotal as u64, dlnow as u64, ultotal as u64, ulnow as u64));
+        let (recv, send) = self.progress_changes((ultotal as u64, ulnow as u64));
         if let Some(p) = recv {
             self.guard.send(Msg::RecvProgress(p));
         }
@@ -262,7 +277,7 @@ impl Handler for Collector {
         })
     }
 
-    fn progress(&mut self, dltotal: f64, dlnow: f64, ultotal: f64, ulnow: f64) -> bool {
-        self.guarded(false, |c| c.on_progress(dltotal, dlnow, ultotal, ulnow))
+    fn progress(&mut self, _dltotal: f64, dlnow: f64, ultotal: f64, ulnow: f64) -> bool {
+        self.guarded(false, |c| c.on_progress(dlnow, ultotal, ulnow))
     }
 }

@@ -1,7 +1,8 @@
 //! The request header list of a hop: the caller's fields (those `plan::redirect` keeps on
 //! this hop), a default `Content-Type: application/json` for a body, the response cache's
-//! validators, no `Expect: 100-continue` wait, and our own `Accept-Encoding` line (see
-//! `fixed::ACCEPT_ENCODING`).
+//! validators, no `Expect: 100-continue` wait, our own `Accept-Encoding` line (see
+//! `fixed::ACCEPT_ENCODING`) and a default `User-Agent` ([`USER_AGENT`]) unless the caller
+//! sets one (many servers refuse requests without one).
 use super::method::is_multipart;
 use super::{chain, user, SetOpt};
 use crate::error::HttpError;
@@ -14,6 +15,14 @@ use once_cell::sync::Lazy;
 /// The `Accept-Encoding` request header line for `fixed::ACCEPT_ENCODING`.
 static ACCEPT_ENCODING_HEADER: Lazy<String> =
     Lazy::new(|| format!("Accept-Encoding: {}", super::fixed::ACCEPT_ENCODING.to_str().unwrap_or("identity")));
+
+/// The `User-Agent` a request sends when its `header` has none:
+/// `ohos-http/<version> libcurl/<version>`.
+pub(crate) static USER_AGENT: Lazy<String> =
+    Lazy::new(|| format!("ohos-http/{} libcurl/{}", env!("CARGO_PKG_VERSION"), curl::Version::get().version()));
+
+/// The `User-Agent` request header line for [`USER_AGENT`].
+static USER_AGENT_HEADER: Lazy<String> = Lazy::new(|| format!("User-Agent: {}", *USER_AGENT));
 
 /// The header list of a hop, with these extra fields (the cache's validators).
 pub(crate) struct Headers<'a>(pub &'a [(String, String)]);
@@ -28,6 +37,7 @@ impl SetOpt for Headers<'_> {
             let mut has_content_type = false;
             let mut has_expect = false;
             let mut has_accept_encoding = false;
+            let mut has_user_agent = false;
             for (name, value) in opts.header.iter().flatten() {
                 if !header_kept(chain, name) {
                     continue;
@@ -43,6 +53,7 @@ impl SetOpt for Headers<'_> {
                 has_content_type |= is_content_type;
                 has_expect |= name.eq_ignore_ascii_case("expect");
                 has_accept_encoding |= name.eq_ignore_ascii_case("accept-encoding");
+                has_user_agent |= name.eq_ignore_ascii_case("user-agent");
                 let line = if text.is_empty() { format!("{name};") } else { format!("{name}: {text}") };
                 list.append(&line).map_err(user("header"))?;
             }
@@ -57,6 +68,9 @@ impl SetOpt for Headers<'_> {
             }
             if !has_accept_encoding {
                 list.append(&ACCEPT_ENCODING_HEADER).map_err(user("header"))?;
+            }
+            if !has_user_agent {
+                list.append(&USER_AGENT_HEADER).map_err(user("header"))?;
             }
             list
         };

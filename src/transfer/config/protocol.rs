@@ -15,6 +15,14 @@ impl SetOpt for Version<'_> {
     fn set_opt(&self, easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
         let protocol = chain(easy)?.plan.options.using_protocol;
         let https = self.0.is_https();
+        if protocol == Some(HttpProtocol::Http3) && !https {
+            // the spec: "valid only for HTTPS URLs. For HTTP URLs, the request fails" (libcurl
+            // with HTTP/3 fails the same way: CURLE_URL_MALFORMAT)
+            return Err(HttpError::from_curl(
+                3,
+                Some(&format!("HTTP/3 requested for non-HTTPS URL {:?} (usingProtocol HTTP3)", self.0.as_str())),
+            ));
+        }
         if let Some(p) = protocol {
             easy.http_version(http_version(p, https)).map_err(user("usingProtocol"))?;
         }
@@ -24,8 +32,8 @@ impl SetOpt for Version<'_> {
 }
 
 /// usingProtocol -> CURLOPT_HTTP_VERSION. HTTP/2 over plain HTTP uses prior knowledge (h2c);
-/// HTTP/3 falls back to HTTP/2 (over TLS; 1.1 over plain HTTP) when the linked libcurl lacks
-/// HTTP/3. Which version was used is the response's `http_version`.
+/// HTTP/3 (https only: an http hop fails, see `Version`) falls back to HTTP/2 or 1.1 by ALPN
+/// when the linked libcurl lacks HTTP/3. Which version was used is the response's `http_version`.
 fn http_version(p: HttpProtocol, https: bool) -> HttpVersion {
     match p {
         HttpProtocol::Http1_1 => HttpVersion::V11,
