@@ -106,11 +106,14 @@ fn download_tool_replaces_a_partial_when_the_server_sends_the_whole_body() {
 }
 
 #[test]
-fn download_tool_reports_a_broken_transfer() {
+fn download_tool_keeps_what_a_broken_2xx_transfer_delivered() {
     testbed!();
-    // A reset mid-body: error 2300056, exit 1, and no `.part` left behind (download checks).
+    // A 200 reset after 1000 bytes: error 2300056 and exit 1, but the bytes are known to be
+    // the body (`status-line` says 200), so FILE keeps them and a later run resumes there.
     let out = out_path("rst");
     let (run, text) = download(&format!("{FAULT}/rst"), &out);
     assert!(!run.status.success() && text.contains("error 2300056"), "{text}");
+    assert!(text.contains("run again to resume"), "{text}");
+    assert_eq!(std::fs::read(&out).unwrap(), pattern(1000), "{text}");
     std::fs::remove_file(&out).ok();
 }
