@@ -44,6 +44,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// RequestMethod: the `method` of the options JSON. String literals, so they concatenate:
+// "{\"method\":\"" OHOS_HTTP_METHOD_POST "\"}".
+#define OHOS_HTTP_METHOD_OPTIONS "OPTIONS"
+#define OHOS_HTTP_METHOD_GET "GET"
+#define OHOS_HTTP_METHOD_HEAD "HEAD"
+#define OHOS_HTTP_METHOD_POST "POST"
+#define OHOS_HTTP_METHOD_PUT "PUT"
+#define OHOS_HTTP_METHOD_DELETE "DELETE"
+#define OHOS_HTTP_METHOD_TRACE "TRACE"
+#define OHOS_HTTP_METHOD_CONNECT "CONNECT"
+
+// CertType: the `clientCert.certType` of the options JSON.
+#define OHOS_HTTP_CERT_TYPE_PEM "PEM"
+#define OHOS_HTTP_CERT_TYPE_DER "DER"
+#define OHOS_HTTP_CERT_TYPE_P12 "P12"
+
+
 // The event types of `ohos_http_on`/`_once`/`_off` (the spec's names in comments).
 enum ohos_http_event_type_t
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -113,7 +130,8 @@ typedef int32_t ohos_http_status_t;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Values of `ohos_http_response_result_type` (`HttpDataType`).
+// The spec's `HttpDataType`: the values of `ohos_http_response_result_type`, and the numbers
+// of `expectDataType` in the options JSON (`{"expectDataType":1}` asks for OBJECT).
 enum ohos_http_data_type_t
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -131,6 +149,116 @@ enum ohos_http_data_type_t
 typedef enum ohos_http_data_type_t ohos_http_data_type_t;
 #else
 typedef uint32_t ohos_http_data_type_t;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The spec's `ResponseCode`: named HTTP status codes, to compare with the `uint32_t` that
+// `ohos_http_response_code` gives (any other status a server sends comes through too).
+enum ohos_http_response_code_t
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // 200 "OK".
+  OHOS_HTTP_RESPONSE_CODE_OK = 200,
+  // 201 "Created".
+  OHOS_HTTP_RESPONSE_CODE_CREATED = 201,
+  // 202 "Accepted".
+  OHOS_HTTP_RESPONSE_CODE_ACCEPTED = 202,
+  // 203 "Non-Authoritative Information".
+  OHOS_HTTP_RESPONSE_CODE_NOT_AUTHORITATIVE = 203,
+  // 204 "No Content".
+  OHOS_HTTP_RESPONSE_CODE_NO_CONTENT = 204,
+  // 205 "Reset Content".
+  OHOS_HTTP_RESPONSE_CODE_RESET = 205,
+  // 206 "Partial Content" (an answer to `resumeFrom`/`resumeTo`).
+  OHOS_HTTP_RESPONSE_CODE_PARTIAL = 206,
+  // 300 "Multiple Choices".
+  OHOS_HTTP_RESPONSE_CODE_MULT_CHOICE = 300,
+  // 301 "Moved Permanently".
+  OHOS_HTTP_RESPONSE_CODE_MOVED_PERM = 301,
+  // 302 "Moved Temporarily".
+  OHOS_HTTP_RESPONSE_CODE_MOVED_TEMP = 302,
+  // 303 "See Other".
+  OHOS_HTTP_RESPONSE_CODE_SEE_OTHER = 303,
+  // 304 "Not Modified".
+  OHOS_HTTP_RESPONSE_CODE_NOT_MODIFIED = 304,
+  // 305 "Use Proxy".
+  OHOS_HTTP_RESPONSE_CODE_USE_PROXY = 305,
+  // 400 "Bad Request".
+  OHOS_HTTP_RESPONSE_CODE_BAD_REQUEST = 400,
+  // 401 "Unauthorized" (a response code; not the status 401, `OHOS_HTTP_PARAMETER_ERROR`).
+  OHOS_HTTP_RESPONSE_CODE_UNAUTHORIZED = 401,
+  // 402 "Payment Required".
+  OHOS_HTTP_RESPONSE_CODE_PAYMENT_REQUIRED = 402,
+  // 403 "Forbidden".
+  OHOS_HTTP_RESPONSE_CODE_FORBIDDEN = 403,
+  // 404 "Not Found".
+  OHOS_HTTP_RESPONSE_CODE_NOT_FOUND = 404,
+  // 405 "Method Not Allowed".
+  OHOS_HTTP_RESPONSE_CODE_BAD_METHOD = 405,
+  // 406 "Not Acceptable".
+  OHOS_HTTP_RESPONSE_CODE_NOT_ACCEPTABLE = 406,
+  // 407 "Proxy Authentication Required".
+  OHOS_HTTP_RESPONSE_CODE_PROXY_AUTH = 407,
+  // 408 "Request Timeout".
+  OHOS_HTTP_RESPONSE_CODE_CLIENT_TIMEOUT = 408,
+  // 409 "Conflict".
+  OHOS_HTTP_RESPONSE_CODE_CONFLICT = 409,
+  // 410 "Gone".
+  OHOS_HTTP_RESPONSE_CODE_GONE = 410,
+  // 411 "Length Required".
+  OHOS_HTTP_RESPONSE_CODE_LENGTH_REQUIRED = 411,
+  // 412 "Precondition Failed".
+  OHOS_HTTP_RESPONSE_CODE_PRECON_FAILED = 412,
+  // 413 "Request Entity Too Large".
+  OHOS_HTTP_RESPONSE_CODE_ENTITY_TOO_LARGE = 413,
+  // 414 "Request-URI Too Long".
+  OHOS_HTTP_RESPONSE_CODE_REQ_TOO_LONG = 414,
+  // 415 "Unsupported Media Type".
+  OHOS_HTTP_RESPONSE_CODE_UNSUPPORTED_TYPE = 415,
+  // 416 "Range Not Satisfiable" (a `resumeFrom` at or past the end).
+  OHOS_HTTP_RESPONSE_CODE_RANGE_NOT_SATISFIABLE = 416,
+  // 500 "Internal Server Error".
+  OHOS_HTTP_RESPONSE_CODE_INTERNAL_ERROR = 500,
+  // 501 "Not Implemented".
+  OHOS_HTTP_RESPONSE_CODE_NOT_IMPLEMENTED = 501,
+  // 502 "Bad Gateway".
+  OHOS_HTTP_RESPONSE_CODE_BAD_GATEWAY = 502,
+  // 503 "Service Unavailable".
+  OHOS_HTTP_RESPONSE_CODE_UNAVAILABLE = 503,
+  // 504 "Gateway Timeout".
+  OHOS_HTTP_RESPONSE_CODE_GATEWAY_TIMEOUT = 504,
+  // 505 "HTTP Version Not Supported".
+  OHOS_HTTP_RESPONSE_CODE_VERSION = 505,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ohos_http_response_code_t ohos_http_response_code_t;
+#else
+typedef uint32_t ohos_http_response_code_t;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The spec's `HttpProtocol`: the numbers of `usingProtocol` in the options JSON, e.g.
+// `{"usingProtocol":1}` for HTTP/2.
+enum ohos_http_protocol_t
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // HTTP1_1: HTTP/1.1 only.
+  OHOS_HTTP_PROTOCOL_HTTP1_1 = 0,
+  // HTTP2: h2 by ALPN over TLS, h2c with prior knowledge over plain HTTP.
+  OHOS_HTTP_PROTOCOL_HTTP2 = 1,
+  // HTTP3: HTTP/3 where libcurl has it, else the best version it has (https URLs).
+  OHOS_HTTP_PROTOCOL_HTTP3 = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ohos_http_protocol_t ohos_http_protocol_t;
+#else
+typedef uint32_t ohos_http_protocol_t;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 

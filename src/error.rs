@@ -27,6 +27,24 @@ pub const CANCELLED: u32 = CURL_BASE + 42;
 /// An error of the `@ohos.net.http` API: a numeric code and a message. [`kind`](Self::kind)
 /// sorts it for matching; [`source`](std::error::Error::source) is libcurl's own error when
 /// libcurl failed.
+///
+/// ```no_run
+/// use ohos_http::error::{CURL_BASE, PARAMETER_ERROR};
+/// use ohos_http::{create_http, ErrorKind};
+///
+/// let http = create_http();
+/// if let Err(e) = http.request("http://127.0.0.1:1/", None) {
+///     match e.code() {
+///         PARAMETER_ERROR => println!("bad argument: {}", e.message()),
+///         c if c == CURL_BASE + 7 => println!("refused: {}", e.message()), // CURLE_COULDNT_CONNECT
+///         _ if e.kind() == ErrorKind::Timeout => println!("timed out"),
+///         c => println!("error {c}: {e}"),
+///     }
+///     if let Some(curl) = std::error::Error::source(&e) {
+///         println!("libcurl said: {curl}"); // a CurlCause
+///     }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (code {code})")]
 pub struct HttpError {

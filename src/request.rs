@@ -68,13 +68,39 @@ impl HttpRequest {
 
     /// Sends a request and blocks until the whole response has arrived. Listeners run on this
     /// thread, in order: headersReceive, progress events, then this call returns.
+    ///
+    /// `Err` only for a failure ([`HttpError::code`]: 401, 2300000 + CURLcode, …); an HTTP 4xx
+    /// or 5xx is an `Ok` response. The body is kept up to `maxLimit` (5 MiB by default).
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), ohos_http::HttpError> {
+    /// let http = ohos_http::create_http();
+    /// let resp = http.request("http://127.0.0.1:18080/get", None)?;
+    /// println!("HTTP {} {:?}", resp.response_code, resp.header.get("content-type"));
+    /// println!("{}", resp.result.as_text().unwrap_or_default());
+    /// # Ok(()) }
+    /// ```
     pub fn request(&self, url: &str, options: Option<HttpRequestOptions>) -> Result<HttpResponse, HttpError> {
         let respond = responder(&options);
         self.run_blocking(url, options, false).map(respond)
     }
 
     /// Sends a request; `callback` receives the response on a dispatcher thread (never the
-    /// reactor). Listeners run on a dispatcher thread too.
+    /// reactor). Listeners run on a dispatcher thread too. Returns at once; `callback` gets
+    /// the error too when the request cannot start (a bad option, say).
+    ///
+    /// ```no_run
+    /// let http = ohos_http::create_http();
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// http.request_with_callback("http://127.0.0.1:18080/get", None, move |result| {
+    ///     match result {
+    ///         Ok(resp) => println!("HTTP {}", resp.response_code),
+    ///         Err(e) => println!("error {}: {}", e.code(), e.message()),
+    ///     }
+    ///     let _ = tx.send(());
+    /// });
+    /// rx.recv().unwrap(); // the callback has run
+    /// ```
     pub fn request_with_callback<F>(&self, url: &str, options: Option<HttpRequestOptions>, callback: F)
     where
         F: FnOnce(Result<HttpResponse, HttpError>) + Send + 'static,
@@ -115,8 +141,20 @@ impl HttpRequest {
         self.try_with_callback(url, options, true, done).map(drop).map_err(|(e, _)| e)
     }
 
-    /// Sends a request; the `Future` resolves with the response on any executor. Dropping the
-    /// future before it resolves cancels the transfer.
+    /// Sends a request; the `Future` resolves with the response on any executor (the library
+    /// needs no runtime: tokio, async-std, `futures::executor::block_on` all work). The request
+    /// starts at once, not at the first poll. Dropping the future before it resolves cancels
+    /// the transfer.
+    ///
+    /// ```no_run
+    /// use ohos_http::{HttpError, HttpRequest, HttpRequestOptions};
+    ///
+    /// async fn post(http: &HttpRequest) -> Result<u32, HttpError> {
+    ///     let options = HttpRequestOptions::from_json(r#"{"method":"POST","extraData":"hello"}"#)?;
+    ///     let resp = http.request_async("http://127.0.0.1:18080/post", Some(options)).await?;
+    ///     Ok(resp.response_code)
+    /// }
+    /// ```
     pub fn request_async(&self, url: &str, options: Option<HttpRequestOptions>) -> ResponseFuture<HttpResponse> {
         let respond = responder(&options);
         self.future(url, options, false, respond)
@@ -125,6 +163,24 @@ impl HttpRequest {
     /// Sends a request whose body arrives only through `DataReceive` events (no `maxLimit`),
     /// and blocks until it ends; returns the response code. Listeners run on this thread:
     /// headersReceive, dataReceive and progress in arrival order, then dataEnd.
+    ///
+    /// ```no_run
+    /// use ohos_http::{create_http, Event, EventType};
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::Arc;
+    /// # fn main() -> Result<(), ohos_http::HttpError> {
+    /// let http = create_http();
+    /// let bytes = Arc::new(AtomicU64::new(0));
+    /// let counter = bytes.clone();
+    /// http.on(EventType::DataReceive, move |e| {
+    ///     if let Event::DataReceive(chunk) = e {
+    ///         counter.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+    ///     }
+    /// });
+    /// let code = http.request_in_stream("http://127.0.0.1:18081/1m.bin", None)?;
+    /// println!("HTTP {code}, {} bytes", bytes.load(Ordering::Relaxed));
+    /// # Ok(()) }
+    /// ```
     pub fn request_in_stream(&self, url: &str, options: Option<HttpRequestOptions>) -> Result<u32, HttpError> {
         self.run_blocking(url, options, true).map(|fin| fin.status)
     }
@@ -177,7 +233,23 @@ impl HttpRequest {
         self.core.is_destroyed()
     }
 
-    /// Adds a listener for `event`; many listeners per type are allowed.
+    /// Adds a listener for `event`; many listeners per type are allowed, called in the order
+    /// they were added. The returned id removes just this one with [`off`](Self::off). A
+    /// listener may call `on`, `off`, `destroy()` or start a request (no lock is held).
+    ///
+    /// ```no_run
+    /// use ohos_http::{create_http, Event, EventType};
+    ///
+    /// let http = create_http();
+    /// let id = http.on(EventType::HeadersReceive, |e| {
+    ///     if let Event::HeadersReceive(headers) = e {
+    ///         println!("{} header fields", headers.len()); // the final response's, keys lower-case
+    ///     }
+    /// });
+    /// http.on(EventType::DataSendProgress, |e| println!("{e:?}"));
+    /// let _ = http.request("http://127.0.0.1:18080/get", None);
+    /// http.off(EventType::HeadersReceive, Some(id)); // or None: every listener of the type
+    /// ```
     pub fn on<F>(&self, event: EventType, listener: F) -> ListenerId
     where
         F: Fn(&Event) + Send + Sync + 'static,

@@ -18,6 +18,13 @@ const WRITE_ERROR: u32 = 23;
 /// clamped to 10 MiB with one line on stderr; `Some(0)` stores nothing. When the cache is off,
 /// the file in the [cache directory](cache_directory) is loaded (a damaged file is ignored with
 /// one line on stderr). When it is already on, only its size changes.
+///
+/// ```no_run
+/// let cache = ohos_http::create_http_response_cache(None); // 10 MiB
+/// let http = ohos_http::create_http();
+/// let resp = http.request("http://127.0.0.1:18080/cache/60", None).unwrap();
+/// println!("from the cache: {}, {:?}", resp.from_cache, cache.usage());
+/// ```
 pub fn create_http_response_cache(cache_size: Option<u64>) -> HttpResponseCache {
     let capacity = match cache_size {
         None => MAX_CACHE_SIZE,
@@ -101,6 +108,15 @@ pub struct HttpResponseCache {
 impl HttpResponseCache {
     /// Writes the cache to its file, atomically (temporary file + rename). A no-op while the
     /// cache is off. Fails with 2300023 when the directory cannot be determined or written.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), ohos_http::HttpError> {
+    /// ohos_http::set_cache_directory("/var/cache/myapp"); // else $XDG_CACHE_HOME/ohos-http
+    /// let cache = ohos_http::create_http_response_cache(Some(2 * 1024 * 1024));
+    /// // … requests …
+    /// cache.flush()?; // response-cache.bin, loaded by the next process that creates the cache
+    /// # Ok(()) }
+    /// ```
     pub fn flush(&self) -> Result<(), HttpError> {
         let _file = FILE_LOCK.lock();
         let (entries, dir) = {

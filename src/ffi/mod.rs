@@ -22,13 +22,15 @@
 //!   calls `curl_global_cleanup`. A host may use libcurl directly alongside, but must not call
 //!   `curl_global_cleanup` while requests run.
 //!
-//! Files: `boundary` (panic boundary, argument checks), `error` (codes, messages, error
-//! objects), `userdata` (user data + destructor), `handle` (create/destroy), `options`,
+//! Files: `boundary` (panic boundary, argument checks), `constants` (the spec's enumerations:
+//! response codes, protocols, method and certificate-type strings), `error` (codes, messages,
+//! error objects), `userdata` (user data + destructor), `handle` (create/destroy), `options`,
 //! `request` (the request calls), `events` (listeners), `response` (accessors), `cache`
 //! (the response cache), `policy` (the network policy), `runtime`
 //! (reactor limits, versions).
 mod boundary;
 mod cache;
+mod constants;
 mod error;
 mod events;
 mod handle;
@@ -41,6 +43,7 @@ mod text;
 mod userdata;
 
 pub use cache::*;
+pub use constants::*;
 pub use error::*;
 pub use events::*;
 pub use handle::*;

@@ -22,7 +22,8 @@ pub struct ohos_http_response_t {
     from_cache: bool,
 }
 
-/// Values of `ohos_http_response_result_type` (`HttpDataType`).
+/// The spec's `HttpDataType`: the values of `ohos_http_response_result_type`, and the numbers
+/// of `expectDataType` in the options JSON (`{"expectDataType":1}` asks for OBJECT).
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
