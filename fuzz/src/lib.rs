@@ -93,8 +93,8 @@ pub struct Config {
     /// Plant a bug in the options target (a panic for `priority` 999 after validation) to
     /// show that the driver finds and reports violations.
     pub self_test: bool,
-    /// Invariant 5 (off by default while the library breaks it, see fuzz/README.md): options
-    /// that pass `validate()` are never rejected with 401 when a request starts.
+    /// Invariant 5 (the driver turns it on unless `--lenient-validate`): options that pass
+    /// `validate()` are never rejected with 401 when a request starts.
     pub strict_validate: bool,
 }
 
@@ -653,8 +653,13 @@ mod tests {
         );
     }
 
+    /// The panic count is process-wide: the test that plants a panic must not run while
+    /// another test checks that none happened.
+    static PANICS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
     #[test]
     fn seeds_of_the_spec_are_accepted() {
+        let _alone = PANICS.lock().unwrap_or_else(|e| e.into_inner());
         panics::install(false);
         let full = include_bytes!("../corpus/options/spec-request-valid.json");
         let out = check_options(full, Config::default()).expect("no violation");
@@ -666,6 +671,7 @@ mod tests {
 
     #[test]
     fn the_planted_bug_is_a_violation() {
+        let _alone = PANICS.lock().unwrap_or_else(|e| e.into_inner());
         panics::install(false);
         let v = check_options(br#"{"priority": 999}"#, Config { self_test: true, ..Config::default() }).unwrap_err();
         assert_eq!(v.kind, "panic");
