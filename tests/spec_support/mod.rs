@@ -252,9 +252,10 @@ impl Stringify for Map<String, Value> {
 }
 
 impl Stringify for HttpError {
-    /// A BusinessError's `code` and `message`.
+    /// A BusinessError stringifies to its `code` alone (`message` is not enumerable), as
+    /// ArkTS prints it: `{"code":2300007}`.
     fn stringify(&self) -> String {
-        json!({ "code": self.code(), "message": self.message() }).to_string()
+        json!({ "code": self.code() }).to_string()
     }
 }
 
