@@ -1,8 +1,10 @@
 'use strict';
 // Every example of the spec (shared/spec/ohos-net-http-api.md), as JavaScript, as close to the
 // ArkTS as the language allows: types dropped, `import { http } from '@kit.NetworkKit'`
-// replaced by the addon (helpers.js), "EXAMPLE_URL" pointed at the local test servers and
-// placeholder paths/passwords/pins made to work locally. Each example prints through a
+// replaced by the addon (helpers.js), "EXAMPLE_URL" pointed at the local test servers. The
+// spec's placeholder values are kept where the library takes them (the pins 'Pin1'/'Pin2',
+// the /path/to/... files on an http URL); where an example needs real files or a matching pin
+// to succeed, the substitution is said where it is made. Each example prints through a
 // recording `console` (shadowing the global one), and the test asserts on what it printed.
 // Tests are named after the spec section of their example.
 const { test } = require('node:test');
@@ -14,16 +16,13 @@ const { http, tb, recordingConsole } = require('./helpers');
 
 const T = { timeout: 20000 };
 
-test('## Examples: POST with every option, headersReceive, off and destroy in the callback', T, async () => {
+// The "Examples" section's code, with EXAMPLE_URL and the placeholders of its options given.
+// Resolves with its console once the callback has printed its last line.
+async function fullPostExample(EXAMPLE_URL, { caPath, certPath, keyPath, keyPassword, pin1 }) {
   const console = recordingConsole();
-  // The example's placeholders, made real: the mTLS httpbin (client certificate required),
-  // the test CA, the client certificate with its encrypted key, the server's real pin first.
-  const pin1 = fs.readFileSync(path.join(tb.certs, 'server.pin'), 'utf8').trim();
-  const pin2 = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='; // a pin that matches nothing
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ohos-http-files-'));
   fs.writeFileSync(path.join(filesDir, 'fileName.txt'), 'file content\n');
   const getContext = () => ({ filesDir });
-  const EXAMPLE_URL = `${tb.mtls}/post`;
 
   // Import the http namespace.
   // Each httpRequest corresponds to an HTTP request task and cannot be reused.
@@ -49,19 +48,19 @@ test('## Examples: POST with every option, headersReceive, off and destroy in th
       connectTimeout: 60000, // Optional. The default value is 60000, in ms.
       usingProtocol: http.HttpProtocol.HTTP1_1, // Optional. The default protocol type is automatically specified by the system.
       usingProxy: false, // Optional. By default, network proxy is not used. This field is supported since API version 10.
-      caPath: tb.ca, // Optional. The preset CA certificate is used by default. This field is supported since API version 10.
+      caPath: caPath, // Optional. The preset CA certificate is used by default. This field is supported since API version 10.
       clientCert: { // Optional. The client certificate is not used by default. This field is supported since API version 11.
-        certPath: path.join(tb.certs, 'client.pem'), // The client certificate is not used by default. This field is supported since API version 11.
-        keyPath: path.join(tb.certs, 'client-enc.key'), // If the certificate contains key information, an empty string is passed. This field is supported since API version 11.
+        certPath: certPath, // The client certificate is not used by default. This field is supported since API version 11.
+        keyPath: keyPath, // If the certificate contains key information, an empty string is passed. This field is supported since API version 11.
         certType: http.CertType.PEM, // Certificate type, optional. A certificate in the PEM format is used by default. This field is supported since API version 11.
-        keyPassword: "secret" // Password of the key file, optional. It is supported since API version 11.
+        keyPassword: keyPassword // Password of the key file, optional. It is supported since API version 11.
       },
       certificatePinning: [ // Optional. It determines whether to enable dynamic configuration of certificate pinning. This attribute is supported since API version 12.
         {
           publicKeyHash: pin1, // Certificate PIN passed by the application. This attribute is supported since API version 12.
           hashAlgorithm: 'SHA-256' // Encryption algorithm. Currently, it can only be set to SHA-256. This attribute is supported since API version 12.
         }, {
-          publicKeyHash: pin2, // Certificate PIN passed by the application. This attribute is supported since API version 12.
+          publicKeyHash: 'Pin2', // Certificate PIN passed by the application. This attribute is supported since API version 12.
           hashAlgorithm: 'SHA-256' // Encryption algorithm. Currently, it can only be set to SHA-256. This attribute is supported since API version 12.
         }
       ],
@@ -102,12 +101,15 @@ test('## Examples: POST with every option, headersReceive, off and destroy in th
       }
     });
 
-  const first = await console.until(/^(cookies:|error:)/);
-  assert.match(first, /^cookies:""$/, console.text().join('\n'));
+  await console.until(/^(cookies:|error:)/);
+  return console;
+}
+
+// The six lines of the example's success: headersReceive first, then the callback's five.
+function assertFullPostSucceeded(console) {
   const out = console.text();
-  // headersReceive came first, then the callback's five lines.
-  assert.match(out[0], /^header: \{.*"content-type":"application\/json"/);
   assert.strictEqual(out.length, 6, out.join('\n'));
+  assert.match(out[0], /^header: \{.*"content-type":"application\/json"/);
   const result = JSON.parse(JSON.parse(out[1].slice('Result:'.length)));
   // The body is extraData: multiFormDataList applies only to multipart/form-data.
   assert.strictEqual(result.data, 'data to send');
@@ -115,6 +117,38 @@ test('## Examples: POST with every option, headersReceive, off and destroy in th
   assert.strictEqual(out[2], 'code:200');
   assert.strictEqual(out[3], 'type:0');
   assert.match(out[4], /^header:\{.*"server":/);
+  assert.strictEqual(out[5], 'cookies:""');
+}
+
+test('## Examples: POST with every option, headersReceive, off and destroy in the callback', T, async () => {
+  // As written, on plain HTTP: the pins 'Pin1' and 'Pin2', caPath and clientCert are handed
+  // to libcurl as given and do nothing on http.
+  const spec = {
+    caPath: '/path/to/cacert.pem',
+    certPath: '/path/to/client.pem',
+    keyPath: '/path/to/client.key',
+    keyPassword: 'passwordToKey',
+    pin1: 'Pin1',
+  };
+  assertFullPostSucceeded(await fullPostExample(`${tb.httpbin}/post`, spec));
+
+  // On the mTLS httpbin (client certificate required), with the test CA and the client
+  // certificate with its encrypted key for the placeholder paths and password, and the spec's
+  // pins: neither matches the server's key, so the error branch runs.
+  const testbed = {
+    caPath: tb.ca,
+    certPath: path.join(tb.certs, 'client.pem'),
+    keyPath: path.join(tb.certs, 'client-enc.key'),
+    keyPassword: 'secret',
+    pin1: 'Pin1',
+  };
+  const failed = await fullPostExample(`${tb.mtls}/post`, testbed);
+  assert.deepStrictEqual(failed.text(), ['error:{"code":2300090}']);
+
+  // The same with 'Pin1' replaced by the server's real pin ('Pin2' stays): one pin matching
+  // is enough, the success branch runs.
+  const pin1 = fs.readFileSync(path.join(tb.certs, 'server.pin'), 'utf8').trim();
+  assertFullPostSucceeded(await fullPostExample(`${tb.mtls}/post`, { ...testbed, pin1 }));
 });
 
 test('## http.createHttp', T, () => {
