@@ -172,6 +172,11 @@ impl Listeners {
         self.mask.load(Ordering::Acquire) & event.bit() != 0
     }
 
+    /// True when no listener of any type exists.
+    pub(crate) fn none(&self) -> bool {
+        self.mask.load(Ordering::Acquire) == 0
+    }
+
     /// True when headers are wanted under either name.
     pub(crate) fn wants_headers(&self) -> bool {
         self.wants(EventType::HeadersReceive) || self.wants(EventType::HeaderReceive)

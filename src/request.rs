@@ -208,10 +208,34 @@ impl HttpRequest {
         stream: bool,
         finish: impl FnOnce(Finished) -> T + Send + 'static,
     ) -> ResponseFuture<T> {
+        if self.core.listeners.none() {
+            return self.direct_future(url, options, stream, Box::new(finish));
+        }
         let (mut fut, completer) = ResponseFuture::pair();
         let started = self.run_with_callback(url, options, stream, move |r| completer.complete(r.map(finish)));
         if let (Some(shared), Ok(runtime)) = (started, &self.runtime) {
             fut.set_transfer(runtime.clone(), shared);
+        }
+        fut
+    }
+
+    /// A transfer consumed by its future when it is polled (no listener to run on the
+    /// dispatcher): see `runtime/future.rs`.
+    fn direct_future<T: Send + 'static>(
+        &self,
+        url: &str,
+        options: Option<HttpRequestOptions>,
+        stream: bool,
+        finish: Box<dyn FnOnce(Finished) -> T + Send>,
+    ) -> ResponseFuture<T> {
+        let mut fut = ResponseFuture::direct();
+        match self.start(url, options, stream, |consumer, runtime| Ok(fut.attach(consumer, runtime, finish))) {
+            Ok(shared) => {
+                if let Ok(runtime) = &self.runtime {
+                    fut.set_transfer(runtime.clone(), shared);
+                }
+            }
+            Err(e) => fut.fail(e),
         }
         fut
     }
