@@ -49,6 +49,8 @@ fn short_title(id: &str) -> &'static str {
         "W3s" => "W3s 100 MiB GET, streamed (MB/s)",
         "W4" => "W4  TLS + HTTP/2, 64 in flight (req/s)",
         "W5" => "W5  1,000 at once (drain rate)",
+        "W7h" => "W7h 5,000 in flight, held 1 s (drain rate)",
+        "W7" => "W7  10,000 in flight, held 1 s (drain rate)",
         _ => "",
     }
 }

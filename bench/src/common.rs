@@ -15,7 +15,13 @@ pub enum Pool {
     PerHost64,
     /// libcurl's own defaults (no per-host or total limit); ohos-http keeps its defaults.
     CurlDefault,
+    /// W7: no per-host or total limit, 10,000 cached, and (ohos-http) 10,000 transfers at once
+    /// on a runtime of its own.
+    Wide,
 }
+
+/// Transfers and cached connections of `Pool::Wide` (W7's 10,000 in flight).
+pub const WIDE: usize = 10_000;
 
 impl Pool {
     pub fn as_str(self) -> &'static str {
@@ -23,11 +29,12 @@ impl Pool {
             Pool::OhosDefault => "h6",
             Pool::PerHost64 => "h64",
             Pool::CurlDefault => "curl",
+            Pool::Wide => "wide",
         }
     }
 
     pub fn parse(s: &str) -> Option<Pool> {
-        [Pool::OhosDefault, Pool::PerHost64, Pool::CurlDefault].into_iter().find(|p| p.as_str() == s)
+        [Pool::OhosDefault, Pool::PerHost64, Pool::CurlDefault, Pool::Wide].into_iter().find(|p| p.as_str() == s)
     }
 
     /// (max per host, max total, max cached) for a curl multi handle; `None` = curl's default.
@@ -36,6 +43,7 @@ impl Pool {
             Pool::OhosDefault => Some((6, 64, 64)),
             Pool::PerHost64 => Some((64, 64, 64)),
             Pool::CurlDefault => None,
+            Pool::Wide => Some((0, 0, WIDE)),
         }
     }
 }
@@ -279,7 +287,7 @@ pub fn thread_count() -> u64 {
     std::fs::read_dir("/proc/self/task").map(|d| d.count() as u64).unwrap_or(0)
 }
 
-/// Raises the open-file limit to the hard limit (1,000 sockets at once in W5).
+/// Raises the open-file limit to the hard limit (1,000 sockets at once in W5, 10,000 in W7).
 pub fn raise_nofile() {
     // SAFETY: plain get/setrlimit on a local struct.
     unsafe {

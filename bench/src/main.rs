@@ -9,6 +9,7 @@ mod chart;
 mod child;
 mod clients;
 mod common;
+mod hold;
 mod plan;
 mod report;
 
@@ -118,11 +119,18 @@ fn run(args: &[String]) -> Result<(), String> {
     if let Some(s) = idle {
         settings.idle_secs = s;
     }
-    let servers = Servers::from_env()?;
-    let mut groups = plan::groups(&settings, &servers);
-    if let Some(only) = &only {
-        groups.retain(|g| only.iter().any(|o| o.eq_ignore_ascii_case(g.id)));
+    let mut servers = Servers::from_env()?;
+    let selected = |id: &str| {
+        only.as_ref().is_none_or(|only| {
+            only.iter().any(|o| o.eq_ignore_ascii_case(id) || o.eq_ignore_ascii_case(plan::family(id)))
+        })
+    };
+    if selected("W7") || selected("W7h") {
+        // W7's holding server lives in this (the harness) process, outside the measured child
+        servers.hold = hold::start(plan::HOLD)?;
     }
+    let mut groups = plan::groups(&settings, &servers);
+    groups.retain(|g| selected(g.id));
     if let Some(cl) = &only_clients {
         for g in &mut groups {
             let base = g.entries[0].clone();
@@ -148,7 +156,9 @@ fn run(args: &[String]) -> Result<(), String> {
     };
     let t0 = Instant::now();
     for round in 0..settings.rounds {
-        for g in groups.iter().filter(|g| g.kind != Kind::Idle) {
+        // W7's blocks take seconds each: at most `w7_rounds` of them
+        let w7_done = round >= settings.w7_rounds;
+        for g in groups.iter().filter(|g| g.kind != Kind::Idle && !(w7_done && plan::family(g.id) == "W7")) {
             let mut order: Vec<_> = g.entries.iter().collect();
             if round % 2 == 1 {
                 order.reverse();
@@ -223,7 +233,8 @@ fn save(run: &Run, path: &str) -> Result<(), String> {
         run.samples.iter().map(|((g, l), v)| json!({ "group": g, "label": l, "samples": v })).collect();
     let v = json!({
         "settings": { "rounds": s.rounds, "w1": s.w1, "w2": s.w2, "w2d": s.w2d, "w3": s.w3, "w4": s.w4,
-                      "w5": s.w5, "idle_secs": s.idle_secs, "lat": s.lat },
+                      "w5": s.w5, "idle_secs": s.idle_secs, "lat": s.lat, "w7": s.w7,
+                      "w7_rounds": s.w7_rounds },
         "samples": samples,
         "syscalls": run.syscalls,
         "started": run.started, "wall_secs": run.wall.as_secs_f64(),
@@ -251,13 +262,15 @@ fn report_from(path: &str, out_dir: PathBuf) -> Result<(), String> {
         w5: u("w5"),
         idle_secs: u("idle_secs") as u64,
         lat: u("lat"),
+        w7: u("w7"),
+        w7_rounds: u("w7_rounds"),
     };
     let mut samples = BTreeMap::new();
     for e in v["samples"].as_array().into_iter().flatten() {
         let key = (e["group"].as_str().unwrap_or("").to_string(), e["label"].as_str().unwrap_or("").to_string());
         samples.insert(key, e["samples"].as_array().cloned().unwrap_or_default());
     }
-    let servers = Servers { http: String::new(), https: String::new(), ca: String::new() };
+    let servers = Servers { http: String::new(), https: String::new(), ca: String::new(), hold: String::new() };
     let mut groups = plan::groups(&settings, &servers);
     for g in &mut groups {
         g.entries.retain(|e| samples.contains_key(&(g.id.to_string(), e.label.clone())));

@@ -48,6 +48,10 @@ pub struct Settings {
     pub w5: usize,
     pub idle_secs: u64,
     pub lat: usize,
+    /// W7: requests in flight at once against the holding server (and the half-size run W7h).
+    pub w7: usize,
+    /// W7 runs in at most this many rounds (each block takes seconds).
+    pub w7_rounds: usize,
 }
 
 impl Settings {
@@ -62,14 +66,28 @@ impl Settings {
             w5: 1000,
             idle_secs: 10,
             lat: 5000,
+            w7: 10_000,
+            w7_rounds: 3,
         }
     }
 
     pub fn quick() -> Settings {
-        Settings { rounds: 3, w1: 2000, w2: 5000, w2d: 2000, w3: 1, w4: 5000, w5: 1000, idle_secs: 10, lat: 1000 }
+        Settings {
+            rounds: 3,
+            w1: 2000,
+            w2: 5000,
+            w2d: 2000,
+            w3: 1,
+            w4: 5000,
+            w5: 1000,
+            idle_secs: 10,
+            lat: 1000,
+            w7: 10_000,
+            w7_rounds: 1,
+        }
     }
 
-    /// Multiplies the request counts (not W3's bodies below 1, not W5's 1,000).
+    /// Multiplies the request counts (not W3's bodies below 1, not W5's 1,000, not W7's 10,000).
     pub fn scale(&mut self, f: f64) {
         let s = |v: &mut usize| *v = ((*v as f64) * f).round().max(1.0) as usize;
         s(&mut self.w1);
@@ -87,6 +105,8 @@ pub struct Servers {
     pub http: String,
     pub https: String,
     pub ca: String,
+    /// W7's holding server (started by the harness only when W7 runs; empty otherwise).
+    pub hold: String,
 }
 
 impl Servers {
@@ -101,9 +121,21 @@ impl Servers {
             http: var("OHOS_HTTP_TB_NGINX_URL")?,
             https: var("OHOS_HTTP_TB_NGINX_TLS_URL")?,
             ca: var("OHOS_HTTP_TB_CA")?,
+            hold: String::new(),
         })
     }
 }
+
+/// The workload an `--only` id also selects: W7 runs with its half-size run W7h.
+pub fn family(id: &str) -> &str {
+    match id {
+        "W7h" => "W7",
+        other => other,
+    }
+}
+
+/// How long W7's server holds every request before it answers.
+pub const HOLD: std::time::Duration = std::time::Duration::from_secs(1);
 
 const K1: u64 = 1024;
 const M100: u64 = 100 * 1024 * 1024;
@@ -222,6 +254,14 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         ("reqwest-mt", OhosDefault),
         ("ureq", OhosDefault),
     ];
+    let w7 = [("curl-multi", Wide), ("ohos-callback", Wide), ("ohos-async", Wide)];
+    let w7job = |id: &str, n: usize| {
+        // warm-up against nginx (the held answers would cost a second each)
+        let mut j = job(id, format!("{}/1k.bin", srv.hold), K1, n, n, Body::Whole, 4);
+        j.warm_url = Some(k1.clone());
+        j.status_url = None;
+        j
+    };
     let mut w4job = job("W4", tls, K1, s.w4, 64, Body::Whole, 128);
     w4job.ca = Some(srv.ca.clone());
     let mut idle = job("W6", k1.clone(), K1, 0, 1, Body::Whole, 10);
@@ -286,6 +326,26 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
             kind: Kind::Burst,
             entries: entries(OhosDefault, &w5),
             job: job("W5", k1.clone(), K1, s.w5, s.w5, Body::Whole, 4),
+        },
+        Group {
+            id: "W7h",
+            title: format!(
+                "W7h: {} 1 KiB GETs in flight at once, each held ~1 s by the server (HTTP/1.1; half of W7, for the scaling check)",
+                s.w7 / 2
+            ),
+            kind: Kind::Burst,
+            entries: entries(Wide, &w7),
+            job: w7job("W7h", s.w7 / 2),
+        },
+        Group {
+            id: "W7",
+            title: format!(
+                "W7: {} 1 KiB GETs in flight at once, each held ~1 s by the server (HTTP/1.1, no connection limits)",
+                s.w7
+            ),
+            kind: Kind::Burst,
+            entries: entries(Wide, &w7),
+            job: w7job("W7", s.w7),
         },
         Group {
             id: "L1",

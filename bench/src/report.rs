@@ -332,6 +332,7 @@ fn targets(out: &mut String, run: &Run) {
             }
         }
     }
+    w7_targets(run, &mut rows);
     if let Some(v) = run.samples.get(&("W6".to_string(), "ohos-blocking".to_string())).and_then(|v| v.first()) {
         let pct = num(v, "cpu_secs") / num(v, "secs") * 100.0;
         rows.push(("W6 idle CPU < 1% of one core".into(), format!("{pct:.3}%"), verdict(pct < 1.0)));
@@ -361,6 +362,67 @@ fn targets(out: &mut String, run: &Run) {
         let _ = writeln!(out, "| {t} | {m} | {mark} |");
     }
     out.push('\n');
+}
+
+/// W7 (10,000 in flight, held ~1 s): peak RSS, CPU per request against W2's (same client, same
+/// run) and total CPU at 10,000 against W7h's 5,000 (no quadratic term). The raw Multi loop's
+/// figures are shown with each row: libcurl's own scaling is the floor.
+fn w7_targets(run: &Run, rows: &mut Vec<(String, String, Option<bool>)>) {
+    let find = |id: &str| run.groups.iter().find(|g| g.id == id);
+    let st = |id: &str, l: &str| find(id).and_then(|g| stats(run, g, l).map(|s| (g.job.n, s)));
+    let Some(g) = find("W7") else { return };
+    for l in ["ohos-callback", "ohos-async"] {
+        let Some((n, s)) = st("W7", l) else { continue };
+        let raw = st("W7", "curl-multi").map(|(_, r)| r);
+        let lost = (g.job.n * s.samples) as u64 - s.ok;
+        rows.push((
+            format!("W7 {l}: peak RSS < 300 MB at {n} in flight, none lost"),
+            format!(
+                "{} MB, {lost} lost (raw Multi {} MB); drain {} ms (raw {} ms)",
+                f1(s.rss_mb),
+                f1(raw.as_ref().map_or(f64::NAN, |r| r.rss_mb)),
+                f0(s.drain_ms),
+                f0(raw.as_ref().map_or(f64::NAN, |r| r.drain_ms))
+            ),
+            Some(s.rss_mb < 300.0 && lost == 0),
+        ));
+        if let Some((_, w2)) = st("W2", l) {
+            let raw_w2 = st("W2", "curl-multi").map(|(_, r)| r.cpu).unwrap_or(f64::NAN);
+            let raw_w7 = raw.as_ref().map_or(f64::NAN, |r| r.cpu);
+            rows.push((
+                format!("W7 {l}: CPU per request ≤ 1.5 × W2's"),
+                format!(
+                    "{} / {} µs = {}× (raw Multi {} / {} µs = {}×)",
+                    f1(s.cpu),
+                    f1(w2.cpu),
+                    f2(s.cpu / w2.cpu),
+                    f1(raw_w7),
+                    f1(raw_w2),
+                    f2(raw_w7 / raw_w2)
+                ),
+                Some(s.cpu <= 1.5 * w2.cpu),
+            ));
+        }
+        if let Some((nh, h)) = st("W7h", l) {
+            let total = |n: usize, cpu_us: f64| cpu_us * n as f64 / 1e6;
+            let ratio = total(n, s.cpu) / total(nh, h.cpu);
+            let raw_ratio = match (st("W7", "curl-multi"), st("W7h", "curl-multi")) {
+                (Some((a, ra)), Some((b, rb))) => total(a, ra.cpu) / total(b, rb.cpu),
+                _ => f64::NAN,
+            };
+            rows.push((
+                format!("W7 {l}: total CPU at {n} ≤ 2 × at {nh}"),
+                format!(
+                    "{} s / {} s = {}× (raw Multi {}×)",
+                    f2(total(n, s.cpu)),
+                    f2(total(nh, h.cpu)),
+                    f2(ratio),
+                    f2(raw_ratio)
+                ),
+                Some(ratio <= 2.0),
+            ));
+        }
+    }
 }
 
 fn syscalls(out: &mut String, run: &Run) {
@@ -437,7 +499,8 @@ fn machine(out: &mut String, run: &Run) {
     );
     let _ = writeln!(
         out,
-        "- Counts: W1 {}, W2 {} and W2d {} (64 in flight), W3 {} × 100 MiB per block, W4 {} (64 in flight), W5 {} at once, idle {} s, wake-up {} / {}.",
+        "- Counts: W1 {}, W2 {} and W2d {} (64 in flight), W3 {} × 100 MiB per block, W4 {} (64 in flight), W5 {} at once, idle {} s, wake-up {} / {}; \
+         W7 {} and W7h {} in flight, held {} ms each by the harness's own server, in {} round(s) only (each block takes seconds).",
         s.w1,
         s.w2,
         s.w2d,
@@ -446,7 +509,11 @@ fn machine(out: &mut String, run: &Run) {
         s.w5,
         s.idle_secs,
         s.lat,
-        s.lat * 4
+        s.lat * 4,
+        s.w7,
+        s.w7 / 2,
+        crate::plan::HOLD.as_millis(),
+        s.w7_rounds.min(s.rounds)
     );
     out.push_str(
         "- CPU is the client process's user + system time (getrusage) over the measured block, divided by the requests \
@@ -456,7 +523,10 @@ fn machine(out: &mut String, run: &Run) {
     );
     out.push_str(
         "- Server: nginx from the testbed (1 worker, keep-alive, `keepalive_requests 1000000`, static files), plain HTTP/1.1 on \
-         127.0.0.1:18081 and TLS + HTTP/2 on localhost:18446, inside a private network namespace.\n",
+         127.0.0.1:18081 and TLS + HTTP/2 on localhost:18446, inside a private network namespace. W7's server is a tokio \
+         current-thread task per connection in the harness process (bench/src/hold.rs; listen backlog up to somaxconn): it \
+         reads a request head, sleeps 1 s, answers 200 with `Content-Length: 1024`; pools `[wide]` = no per-host or total \
+         limit, 10,000 cached, and for ohos-http a `Runtime::new` with `max_active_transfers` 10,000.\n",
     );
     out.push_str("- Clients:\n");
     for (name, what) in crate::clients::CLIENTS {

@@ -2,7 +2,7 @@
 //! `request_with_callback` (completions on the dispatcher thread start the next request),
 //! `request_async` (tasks on a tokio current-thread runtime) and blocking `request_in_stream`.
 use super::Client;
-use crate::common::{tasks, threads, Body, Pool, Tally};
+use crate::common::{tasks, threads, Body, Pool, Tally, WIDE};
 use ohos_http::{EventType, HttpRequest, HttpRequestOptions, ReactorConfig, ResponseResult};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
@@ -21,6 +21,8 @@ pub struct Ohos {
     http: Arc<HttpRequest>,
     ca: Option<String>,
     rt: Option<tokio::runtime::Runtime>,
+    /// W7's own ohos-http runtime (10,000 transfers at once, no connection limits).
+    _runtime: Option<ohos_http::Runtime>,
 }
 
 impl Ohos {
@@ -34,11 +36,26 @@ impl Ohos {
             };
             ohos_http::configure(c).map_err(|e| e.to_string())?;
         }
+        let runtime = if pool == Pool::Wide {
+            let c = ReactorConfig {
+                max_active_transfers: WIDE,
+                max_host_connections: 0,
+                max_total_connections: 0,
+                max_cached_connections: WIDE,
+            };
+            Some(ohos_http::Runtime::new(c).map_err(|e| e.to_string())?)
+        } else {
+            None
+        };
         let rt = match mode {
             Mode::Async => Some(super::current_thread()),
             _ => None,
         };
-        Ok(Ohos { mode, http: Arc::new(ohos_http::create_http()), ca, rt })
+        let http = match &runtime {
+            Some(r) => r.create_http(),
+            None => ohos_http::create_http(),
+        };
+        Ok(Ohos { mode, http: Arc::new(http), ca, rt, _runtime: runtime })
     }
 }
 
