@@ -185,6 +185,7 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         ("curl-multi-fresh", OhosDefault),
         ("curl-multi-design", OhosDefault),
         ("curl-easy", OhosDefault),
+        ("curl-multi-2t", OhosDefault),
         ("ohos-blocking", OhosDefault),
         ("ohos-callback", OhosDefault),
         ("ohos-async", OhosDefault),
@@ -199,6 +200,7 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         ("curl-multi-fresh", PerHost64),
         ("curl-multi-design", PerHost64),
         ("curl-easy", PerHost64),
+        ("curl-multi-2t", PerHost64),
         ("ohos-blocking", PerHost64),
         ("ohos-callback", PerHost64),
         ("ohos-async", PerHost64),
@@ -210,6 +212,7 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
     ];
     let w2d = [
         ("curl-multi", OhosDefault),
+        ("curl-multi-2t", OhosDefault),
         ("ohos-blocking", OhosDefault),
         ("ohos-callback", OhosDefault),
         ("ohos-async", OhosDefault),

@@ -235,8 +235,8 @@ fn best(run: &Run, id: &str, labels: &[&str]) -> (f64, String) {
 
 fn summary(out: &mut String, run: &Run) {
     out.push_str("## Summary: ratio to the raw curl Multi loop in the same round (median of rounds)\n\n");
-    out.push_str("| workload | raw curl Multi | curl Easy | raw Multi + ohos options | ohos blocking | ohos callback | ohos async | ohos stream | isahc (best) | reqwest (best) | ureq |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| workload | raw curl Multi | curl Easy | raw Multi + ohos options | raw Multi, ohos threads | ohos blocking | ohos callback | ohos async | ohos stream | isahc (best) | reqwest (best) | ureq |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for g in run.groups.iter().filter(|g| matches!(g.kind, Kind::Rate | Kind::Bulk | Kind::Burst)) {
         let Some(base) = stats(run, g, &g.entries[0].label) else { continue };
         let unit = match g.kind {
@@ -254,10 +254,11 @@ fn summary(out: &mut String, run: &Run) {
         };
         let _ = writeln!(
             out,
-            "| {} | 1.00 ({unit}) | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | 1.00 ({unit}) | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             g.id,
             cell(&["curl-easy"]),
             cell(&["curl-multi-design"]),
+            cell(&["curl-multi-2t"]),
             cell(&["ohos-blocking"]),
             cell(&["ohos-callback"]),
             cell(&["ohos-async"]),
@@ -532,6 +533,14 @@ fn machine(out: &mut String, run: &Run) {
     for (name, what) in crate::clients::CLIENTS {
         let _ = writeln!(out, "  - `{name}`: {what}");
     }
+    out.push_str(
+        "- The raw baselines: `curl-multi` is libcurl as fast as one thread drives it (the ratios' denominator); \
+         `curl-multi-fresh` adds a new easy handle per request, as ohos-http makes one; `curl-multi-design` adds the \
+         options ohos-http sets on every transfer (src/transfer/config/). `curl-multi-2t` is raw libcurl with ohos-http's \
+         thread structure (a loop thread owning the multi handle; callers hand each request over a crossbeam channel, \
+         wake it with curl_multi_wakeup, park until it unparks them) and no ohos-http code: against `curl-multi-fresh` \
+         it shows what the hand-offs alone cost, so it is the ceiling for ohos-http's design.\n",
+    );
     out.push_str(
         "- isahc is built with `default-features = false, features = [\"native-tls\"]`: its defaults (`static-curl`, rustls, \
          `http2` = `curl/http2`) would make the workspace's single curl-sys compile a bundled libcurl. It runs on the same system \

@@ -8,17 +8,25 @@
 //! * `curl-multi-buf512k`: CURLOPT_BUFFERSIZE 512 KiB (bulk transfers).
 //! * `curl-multi-design`: the options ohos-http must set on every transfer (content decoding,
 //!   cookie engine, progress callback, redirects): what the raw loop does with the same work.
+//! * `curl-multi-2t`: the same loop (a new easy handle per request, as `curl-multi-fresh`) on a
+//!   thread of its own, with ohos-http's thread structure: `c` caller threads send each request
+//!   over a crossbeam channel, wake the loop with curl_multi_wakeup when it is in poll, and park
+//!   until the loop hands the result back (unpark). No ohos-http code: what the hand-offs alone
+//!   cost (compare with `curl-multi-fresh`), the ceiling for ohos-http's design.
 //! * `curl-easy`: `curl_easy_perform` on one reused easy handle per thread.
 //!
 //! Experiments: `BENCH_CURL_OPTS=cookie,encoding,progress,buf256k,follow,headers,proxy,maxfilesize,tls12`
-//! adds the named options that ohos-http sets on every transfer (see src/transfer/config.rs) to
+//! adds the named options that ohos-http sets on every transfer (src/transfer/config/) to
 //! the raw handles, to attribute libcurl's extra work to one option at a time (used with
 //! callgrind for the analysis in bench/analysis.md; not used by the harness).
 use super::Client;
 use crate::common::{threads, Body, Pool, Tally};
+use crossbeam_channel::{Receiver, Sender};
 use curl::easy::{Easy2, Handler, WriteError};
-use curl::multi::{Easy2Handle, Multi};
-use std::sync::Mutex;
+use curl::multi::{Easy2Handle, Multi, MultiWaker};
+use std::sync::atomic::{fence, AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{JoinHandle, Thread};
 use std::time::Duration;
 
 /// Counts (and in whole mode keeps) the body.
@@ -53,11 +61,11 @@ pub struct Tuning {
     pub fresh: bool,
     pub pipewait: bool,
     pub buffer: Option<usize>,
-    /// The options DESIGN.md has ohos-http set on every transfer (see `design_options`).
+    /// The options ohos-http sets on every transfer (src/transfer/config/; see `design_options`).
     pub design: bool,
 }
 
-/// What ohos-http sets on every plain GET besides the URL (src/transfer/config.rs): content
+/// What ohos-http sets on every plain GET besides the URL (src/transfer/config/): content
 /// decoding, the cookie engine, the progress callback, redirects, no `Expect:`. The raw loop
 /// with these is the ceiling for ohos-http's design; without them it is the baseline.
 fn design_options(e: &mut Easy2<Sink>) -> Result<(), curl::Error> {
@@ -148,15 +156,20 @@ pub struct CurlMulti {
 
 impl CurlMulti {
     pub fn new(pool: Pool, ca: Option<String>, tuning: Tuning) -> CurlMulti {
-        let mut multi = Multi::new();
-        multi.pipelining(false, true).expect("multiplex");
-        if let Some((host, total, cached)) = pool.curl_limits() {
-            multi.set_max_host_connections(host).expect("limits");
-            multi.set_max_total_connections(total).expect("limits");
-            multi.set_max_connects(cached).expect("limits");
-        }
-        CurlMulti { ca, tuning, multi, kept: Vec::new() }
+        CurlMulti { ca, tuning, multi: multi(pool), kept: Vec::new() }
     }
+}
+
+/// A multi handle with multiplexing and the pool's connection limits.
+fn multi(pool: Pool) -> Multi {
+    let mut multi = Multi::new();
+    multi.pipelining(false, true).expect("multiplex");
+    if let Some((host, total, cached)) = pool.curl_limits() {
+        multi.set_max_host_connections(host).expect("limits");
+        multi.set_max_total_connections(total).expect("limits");
+        multi.set_max_connects(cached).expect("limits");
+    }
+    multi
 }
 
 impl Client for CurlMulti {
@@ -212,6 +225,178 @@ impl Client for CurlMulti {
         }
         self.kept = idle;
         tally
+    }
+}
+
+/// One request handed to `curl-multi-2t`'s loop thread.
+struct Ask {
+    url: String,
+    body: Body,
+    reply: Arc<Reply>,
+}
+
+/// Where the loop thread leaves a request's outcome (and the body, which the caller drops, as
+/// an ohos-http caller owns its response) before it unparks the caller.
+struct Reply {
+    caller: Thread,
+    outcome: Mutex<Option<Outcome>>,
+}
+
+/// A request's result (body length or error) and its body.
+type Outcome = (Result<u64, String>, Vec<u8>);
+
+/// `curl-multi-2t`: the raw Multi loop on a thread of its own, fed by callers over a channel,
+/// as ohos-http's reactor is (src/reactor/): the callers send, wake the loop with
+/// curl_multi_wakeup only when it is in poll (the same flag + fence handshake), and park until
+/// the loop unparks them. A new easy handle per request, set up by `easy` as for
+/// `curl-multi-fresh` (ohos-http also builds one per request), so `curl-multi-fresh` is the
+/// same work without the hand-offs. The thread and its multi handle (connection cache) live as
+/// long as the client, like the reactor.
+pub struct CurlMulti2t {
+    tx: Option<Sender<Ask>>,
+    waker: MultiWaker,
+    polling: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl CurlMulti2t {
+    pub fn new(pool: Pool, ca: Option<String>) -> CurlMulti2t {
+        let (tx, rx) = crossbeam_channel::unbounded::<Ask>();
+        let (ready_tx, ready_rx) = crossbeam_channel::bounded(1);
+        let polling = Arc::new(AtomicBool::new(false));
+        let flag = polling.clone();
+        let thread = std::thread::Builder::new()
+            .name("curl-2t-loop".into())
+            .spawn(move || {
+                // `Multi` is not Send: it is made, used and dropped on this thread.
+                let multi = multi(pool);
+                ready_tx.send(multi.waker()).expect("ready");
+                run_2t(&multi, &rx, &flag, &ca);
+            })
+            .expect("spawn the loop thread");
+        let waker = ready_rx.recv().expect("the loop thread started");
+        CurlMulti2t { tx: Some(tx), waker, polling, thread: Some(thread) }
+    }
+
+    /// One request from a caller thread: hand it over, wake the loop if it sleeps in poll,
+    /// park until the answer is there.
+    fn one(&self, url: &str, body: Body) -> Result<u64, String> {
+        let reply = Arc::new(Reply { caller: std::thread::current(), outcome: Mutex::new(None) });
+        let ask = Ask { url: url.to_string(), body, reply: reply.clone() };
+        self.tx.as_ref().expect("sender").send(ask).map_err(|_| "the loop thread has stopped".to_string())?;
+        // Pairs with the loop's store + fence before it checks the channel and polls.
+        fence(Ordering::SeqCst);
+        if self.polling.load(Ordering::SeqCst) {
+            let _ = self.waker.wakeup();
+        }
+        loop {
+            if let Some((result, body)) = reply.outcome.lock().unwrap().take() {
+                drop(body);
+                return result;
+            }
+            std::thread::park();
+        }
+    }
+}
+
+impl Drop for CurlMulti2t {
+    fn drop(&mut self) {
+        self.tx = None; // the loop ends once the channel is closed and it has nothing running
+        let _ = self.waker.wakeup();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Client for CurlMulti2t {
+    fn fetch(&mut self, url: &str, expect: u64, n: usize, c: usize, body: Body) -> Tally {
+        let this = &*self;
+        threads(n, c, expect, || (), |_| this.one(url, body))
+    }
+}
+
+/// The transfers `curl-multi-2t`'s loop runs: slots indexed by the handles' tokens.
+struct Running<'m> {
+    multi: &'m Multi,
+    ca: &'m Option<String>,
+    slots: Vec<Option<(Easy2Handle<Sink>, Arc<Reply>)>>,
+    free: Vec<usize>,
+    count: usize,
+}
+
+impl Running<'_> {
+    /// A new easy handle for the request (as `curl-multi-fresh`), added to the multi handle.
+    fn start(&mut self, ask: Ask) {
+        let e = easy(&ask.url, ask.body, self.ca, Tuning { fresh: true, ..Tuning::default() }).expect("easy handle");
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.slots.push(None);
+            self.slots.len() - 1
+        });
+        let mut h = self.multi.add2(e).expect("add");
+        h.set_token(slot).expect("token");
+        self.slots[slot] = Some((h, ask.reply));
+        self.count += 1;
+    }
+
+    /// Removes a finished transfer and hands its outcome (and body) back to its caller.
+    fn finish(&mut self, slot: usize, r: Result<(), curl::Error>) {
+        let (h, reply) = self.slots[slot].take().expect("running handle");
+        let mut e = self.multi.remove2(h).expect("remove");
+        let body = std::mem::take(&mut e.get_mut().body);
+        let result = finish(&mut e, r);
+        drop(e);
+        *reply.outcome.lock().unwrap() = Some((result, body));
+        reply.caller.unpark();
+        self.free.push(slot);
+        self.count -= 1;
+    }
+}
+
+/// The loop thread of `curl-multi-2t`: `CurlMulti::fetch`'s perform / messages / poll loop,
+/// taking its requests from the channel (blocking on it when nothing runs, as the reactor
+/// does) instead of from a count.
+fn run_2t(multi: &Multi, rx: &Receiver<Ask>, polling: &AtomicBool, ca: &Option<String>) {
+    let mut run = Running { multi, ca, slots: Vec::new(), free: Vec::new(), count: 0 };
+    let mut finished: Vec<(usize, Result<(), curl::Error>)> = Vec::new();
+    loop {
+        if run.count == 0 {
+            match rx.recv() {
+                Ok(ask) => run.start(ask),
+                Err(_) => return,
+            }
+        }
+        while let Ok(ask) = rx.try_recv() {
+            run.start(ask);
+        }
+        multi.perform().expect("perform");
+        multi.messages(|m| {
+            if let Ok(slot) = m.token() {
+                if let Some((h, _)) = run.slots[slot].as_ref() {
+                    if let Some(r) = m.result_for2(h) {
+                        finished.push((slot, r));
+                    }
+                }
+            }
+        });
+        for (slot, r) in finished.drain(..) {
+            run.finish(slot, r);
+        }
+        if run.count == 0 {
+            continue;
+        }
+        let timeout = multi.get_timeout().ok().flatten().unwrap_or(Duration::from_secs(1));
+        if timeout.is_zero() {
+            continue;
+        }
+        polling.store(true, Ordering::SeqCst);
+        // Pairs with `CurlMulti2t::one`: either it sees `polling` and wakes us, or we see its
+        // request here and do not sleep.
+        fence(Ordering::SeqCst);
+        if rx.is_empty() {
+            multi.poll(&mut [], timeout.min(Duration::from_secs(1))).expect("poll");
+        }
+        polling.store(false, Ordering::SeqCst);
     }
 }
 

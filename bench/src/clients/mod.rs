@@ -25,6 +25,10 @@ pub const CLIENTS: &[(&str, &str)] = &[
         "curl-multi-design",
         "raw curl Multi loop with the options ohos-http sets on every transfer (ACCEPT_ENCODING \"\", cookie engine, progress callback, redirects)",
     ),
+    (
+        "curl-multi-2t",
+        "raw curl Multi loop (new easy handle per request) on its own thread, with ohos-http's thread structure: callers send each request over a crossbeam channel, wake the loop (curl_multi_wakeup) when it is in poll, and park until it hands the result back",
+    ),
     ("curl-easy", "raw curl Easy reuse, one easy handle per thread (curl_easy_perform)"),
     ("isahc-sync", "isahc 2 `get` (blocking; one thread per in-flight request)"),
     ("isahc-async", "isahc 2 `get_async` on a tokio current-thread runtime"),
@@ -37,7 +41,7 @@ pub const CLIENTS: &[(&str, &str)] = &[
 /// Builds a client by name.
 pub fn make(name: &str, pool: Pool, ca: Option<String>) -> Result<Box<dyn Client>, String> {
     use self::ohos_http::{Mode, Ohos};
-    use curl_raw::{CurlEasy, CurlMulti, Tuning};
+    use curl_raw::{CurlEasy, CurlMulti, CurlMulti2t, Tuning};
     Ok(match name {
         "ohos-blocking" => Box::new(Ohos::new(Mode::Blocking, pool, ca)?),
         "ohos-callback" => Box::new(Ohos::new(Mode::Callback, pool, ca)?),
@@ -50,6 +54,7 @@ pub fn make(name: &str, pool: Pool, ca: Option<String>) -> Result<Box<dyn Client
         "curl-multi-buf512k" => {
             Box::new(CurlMulti::new(pool, ca, Tuning { buffer: Some(512 * 1024), ..Tuning::default() }))
         }
+        "curl-multi-2t" => Box::new(CurlMulti2t::new(pool, ca)),
         "curl-easy" => Box::new(CurlEasy::new(ca)),
         "isahc-sync" => Box::new(peers::Isahc::new(false, ca)?),
         "isahc-async" => Box::new(peers::Isahc::new(true, ca)?),
