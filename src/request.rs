@@ -228,7 +228,7 @@ impl HttpRequest {
         stream: bool,
         finish: Box<dyn FnOnce(Finished) -> T + Send>,
     ) -> ResponseFuture<T> {
-        let mut fut = ResponseFuture::direct();
+        let mut fut = ResponseFuture::pending();
         match self.start(url, options, stream, |consumer, runtime| Ok(fut.attach(consumer, runtime, finish))) {
             Ok(shared) => {
                 if let Ok(runtime) = &self.runtime {

@@ -29,6 +29,18 @@ fn an_unpolled_future_follows_its_redirects() {
 }
 
 #[test]
+fn a_redirect_it_must_not_follow_fails_the_future() {
+    testbed!();
+    // the next hop is refused while it is planned (on the dispatcher): the future gets that error
+    let url = format!("{FAULT}/status/302?location=file:///etc/hostname");
+    let e = block_on(create_http().request_async(&url, None)).unwrap_err();
+    assert_eq!(e.code(), 2_300_001, "{e}");
+    let url = format!("{FAULT}/status/302?location=ftp://127.0.0.1:1/x");
+    let e = block_on(create_http().request_async(&url, None)).unwrap_err();
+    assert_eq!(e.code(), 2_300_001, "{e}");
+}
+
+#[test]
 fn a_listener_added_while_it_runs_is_called() {
     testbed!();
     let http = create_http();

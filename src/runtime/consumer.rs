@@ -6,7 +6,8 @@ use crate::error::HttpError;
 use crate::events::Event;
 use crate::options::HttpDataType;
 use crate::response::{type_result, HttpResponse};
-use crate::transfer::{Finished, Msg, TransferShared, Watch};
+use crate::transfer::{Collector, Finished, Msg, TransferShared, Watch};
+use curl::easy::Easy2;
 use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -61,9 +62,7 @@ impl Consumer {
             Msg::SendProgress(p) => self.emit(|l| l.emit(&Event::DataSendProgress(p))),
             Msg::Redirect(easy) => {
                 // the next hop is planned here, off the reactor, and submitted again
-                let next = crate::transfer::redirect::next(easy, self.runtime.inner().handles())
-                    .and_then(|p| self.runtime.submit(p));
-                if let Err(e) = next {
+                if let Err(e) = follow_redirect(&self.runtime, easy) {
                     return Some(self.finish(Err(e)));
                 }
             }
@@ -121,6 +120,12 @@ impl Consumer {
             self.runtime.cancel(&self.shared);
         }
     }
+}
+
+/// Plans a transfer's next hop after a redirect (off the reactor) and submits it; on an error
+/// the transfer is over (its handle already went back to the pool) and the error is its end.
+pub(crate) fn follow_redirect(runtime: &Runtime, easy: Box<Easy2<Collector>>) -> Result<(), HttpError> {
+    crate::transfer::redirect::next(easy, runtime.inner().handles()).and_then(|p| runtime.submit(p))
 }
 
 /// Builds the caller's `HttpResponse` from a finished transfer.

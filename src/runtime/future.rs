@@ -12,7 +12,7 @@
 //!   listener added while such a request runs is called on the thread that polls the future.
 //! * **Completed** (listeners exist, so they run on the dispatcher as for callbacks): the
 //!   dispatcher's completion fills the future's slot through a [`Completer`].
-use super::consumer::Consumer;
+use super::consumer::{follow_redirect, Consumer};
 use super::Runtime;
 use crate::error::HttpError;
 use crate::transfer::{Finished, Msg, Sink, TransferShared};
@@ -75,12 +75,15 @@ struct Direct<T> {
 pub struct ResponseFuture<T> {
     slot: Arc<Mutex<Slot<T>>>,
     transfer: Option<(Runtime, Arc<TransferShared>)>,
-    /// Set for a direct future once its transfer has a consumer.
+    /// Set for a direct future once its transfer has a consumer (only ever reached through
+    /// `&mut self`: the mutex keeps the future `Sync`, as a `Consumer` is not).
     direct: Mutex<Option<Direct<T>>>,
 }
 
 impl<T> ResponseFuture<T> {
-    fn pending() -> ResponseFuture<T> {
+    /// A pending future: a direct one once [`attach`](Self::attach) gives it its transfer's
+    /// consumer (see the module's doc).
+    pub(crate) fn pending() -> ResponseFuture<T> {
         let slot = Arc::new(Mutex::new(Slot { value: None, inbox: VecDeque::new(), waker: None, done: false }));
         ResponseFuture { slot, transfer: None, direct: Mutex::new(None) }
     }
@@ -92,16 +95,10 @@ impl<T> ResponseFuture<T> {
         (fut, completer)
     }
 
-    /// A pending direct future (see the module's doc); [`attach`](Self::attach) gives it its
-    /// transfer's consumer.
-    pub(crate) fn direct() -> ResponseFuture<T> {
-        Self::pending()
-    }
-
     /// Makes this future the consumer of a transfer on `runtime`, `finish` turning its outcome
     /// into the future's value; returns the sink for the transfer's messages.
     pub(crate) fn attach(
-        &self,
+        &mut self,
         consumer: Consumer,
         runtime: &Runtime,
         finish: Box<dyn FnOnce(Finished) -> T + Send>,
@@ -109,7 +106,7 @@ impl<T> ResponseFuture<T> {
     where
         T: Send + 'static,
     {
-        *self.direct.lock() = Some(Direct { consumer, finish });
+        *self.direct.get_mut() = Some(Direct { consumer, finish });
         let slot = self.slot.clone();
         let runtime = runtime.clone();
         Arc::new(move |msg| match msg {
@@ -118,8 +115,7 @@ impl<T> ResponseFuture<T> {
             Msg::Redirect(easy) => {
                 let (slot, rt) = (slot.clone(), runtime.clone());
                 runtime.inner().dispatcher().call_later(move || {
-                    let next = crate::transfer::redirect::next(easy, rt.inner().handles()).and_then(|p| rt.submit(p));
-                    if let Err(e) = next {
+                    if let Err(e) = follow_redirect(&rt, easy) {
                         deliver(&slot, Msg::Done(Box::new(Err(e))));
                     }
                 });
@@ -204,6 +200,7 @@ impl<T> Drop for ResponseFuture<T> {
                 runtime.cancel(&transfer);
             }
         }
+        // messages nobody will take (a stream's chunks) are freed now, not with the transfer
         self.slot.lock().inbox.clear();
     }
 }
