@@ -2,6 +2,7 @@
 //! it for a while (1 s) with a 1 KiB body (`Content-Length: 1024`, keep-alive). It runs on
 //! one thread of the harness process (a tokio current-thread runtime), so its CPU is not in
 //! the measured child's getrusage, and 10,000 idle connections cost it only their buffers.
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
@@ -41,10 +42,12 @@ pub fn start(hold: Duration) -> Result<String, String> {
                 };
                 let addr = listener.local_addr().map_err(|e| e.to_string());
                 let _ = tx.send(addr.map(|a| format!("http://{a}")));
+                // one answer for every connection (10,000 of them), made once
+                let answer: Arc<[u8]> = response().into();
                 loop {
                     match listener.accept().await {
                         Ok((s, _)) => {
-                            tokio::spawn(serve(s, hold));
+                            tokio::spawn(serve(s, hold, answer.clone()));
                         }
                         // EMFILE and the like: back off a little, the client retries nothing
                         Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
@@ -63,9 +66,8 @@ fn response() -> Vec<u8> {
 }
 
 /// One connection: for every request head (a body is not expected), wait `hold`, answer.
-async fn serve(mut s: TcpStream, hold: Duration) {
+async fn serve(mut s: TcpStream, hold: Duration, answer: Arc<[u8]>) {
     let _ = s.set_nodelay(true);
-    let answer = response();
     let mut buf = vec![0u8; 2048];
     let mut have = 0;
     loop {
