@@ -99,3 +99,30 @@ pub(crate) const CURLINFO_HTTP_VERSION: curl_sys::CURLINFO = curl_sys::CURLINFO_
 pub(crate) const VERSION_PROTOCOLS_STR: u32 = 0x07_55_00;
 /// `version_num` of libcurl 7.88.0, the first with `CURLU_PUNYCODE`.
 pub(crate) const VERSION_PUNYCODE: u32 = 0x07_58_00;
+
+/// What the linked libcurl is and can do, read once: `curl_version_info` builds its answer
+/// on every call (~4k instructions), and the request path asked it up to four times.
+pub(crate) struct Linked {
+    /// `version_num` (0xXXYYZZ).
+    pub version_num: u32,
+    /// `CURL_VERSION_HTTP2`.
+    pub http2: bool,
+    /// `CURL_VERSION_HTTP3`.
+    pub http3: bool,
+    /// Built with c-ares (so `CURLOPT_DNS_SERVERS` works).
+    pub ares: bool,
+}
+
+/// The linked libcurl's facts (see [`Linked`]).
+pub(crate) fn linked() -> &'static Linked {
+    static LINKED: once_cell::sync::Lazy<Linked> = once_cell::sync::Lazy::new(|| {
+        let v = curl::Version::get();
+        Linked {
+            version_num: v.version_num(),
+            http2: v.feature_http2(),
+            http3: v.feature_http3(),
+            ares: v.ares_version().is_some(),
+        }
+    });
+    &LINKED
+}

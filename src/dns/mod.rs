@@ -98,7 +98,7 @@ pub(crate) fn plan(opts: &HttpRequestOptions, endpoint: Endpoint<'_>) -> DnsPlan
     let per_server =
         if connect > 0 { PER_SERVER_TIMEOUT.min(Duration::from_millis(connect)) } else { PER_SERVER_TIMEOUT };
     let lookup = Lookup { host, port, servers, per_server, for_proxy };
-    if curl::Version::get().ares_version().is_some() {
+    if crate::sys::linked().ares {
         let list = lookup.servers.iter().map(SocketAddr::to_string).collect::<Vec<_>>().join(",");
         DnsPlan::CurlServers(list, lookup)
     } else {

@@ -156,8 +156,7 @@ impl Target {
             other => return Err(unsupported_scheme(other)),
         };
         handle.set(sys::CURLUPART_FRAGMENT, None, 0).map_err(|uc| url_error(uc, shown))?;
-        let host_flags =
-            if curl::Version::get().version_num() >= sys::VERSION_PUNYCODE { sys::CURLU_PUNYCODE } else { 0 };
+        let host_flags = if sys::linked().version_num >= sys::VERSION_PUNYCODE { sys::CURLU_PUNYCODE } else { 0 };
         let host = handle.get(sys::CURLUPART_HOST, host_flags).map_err(|uc| url_error(uc, shown))?;
         let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(&host).to_ascii_lowercase();
         if host.is_empty() {

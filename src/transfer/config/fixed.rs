@@ -54,7 +54,7 @@ impl SetOpt for Fixed {
 /// options on a libcurl older than 7.85). The target is checked before this anyway
 /// (`url/`); this is libcurl's own guard on top.
 fn restrict_protocols(easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
-    if curl::Version::get().version_num() >= sys::VERSION_PROTOCOLS_STR {
+    if sys::linked().version_num >= sys::VERSION_PROTOCOLS_STR {
         set_str(easy, sys::CURLOPT_PROTOCOLS_STR, Some(PROTOCOLS)).map_err(own("PROTOCOLS_STR"))?;
         set_str(easy, sys::CURLOPT_REDIR_PROTOCOLS_STR, Some(PROTOCOLS)).map_err(own("REDIR_PROTOCOLS_STR"))
     } else {

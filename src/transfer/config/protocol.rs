@@ -26,7 +26,7 @@ impl SetOpt for Version<'_> {
         if let Some(p) = protocol {
             easy.http_version(http_version(p, https)).map_err(user("usingProtocol"))?;
         }
-        let multiplex = may_multiplex(protocol, https) && curl::Version::get().feature_http2();
+        let multiplex = may_multiplex(protocol, https) && crate::sys::linked().http2;
         easy.pipewait(multiplex).map_err(own("PIPEWAIT"))
     }
 }
@@ -39,7 +39,7 @@ fn http_version(p: HttpProtocol, https: bool) -> HttpVersion {
         HttpProtocol::Http1_1 => HttpVersion::V11,
         HttpProtocol::Http2 if !https => HttpVersion::V2PriorKnowledge,
         HttpProtocol::Http2 => HttpVersion::V2TLS,
-        HttpProtocol::Http3 if curl::Version::get().feature_http3() && https => HttpVersion::V3,
+        HttpProtocol::Http3 if crate::sys::linked().http3 && https => HttpVersion::V3,
         HttpProtocol::Http3 => HttpVersion::V2TLS,
     }
 }
