@@ -57,7 +57,8 @@ pub struct Settings {
 impl Settings {
     pub fn full() -> Settings {
         Settings {
-            rounds: 5,
+            // issue 16: every figure a median of at least 7 alternated rounds
+            rounds: 7,
             w1: 20_000,
             w2: 50_000,
             w2d: 20_000,
