@@ -79,7 +79,7 @@ fn design_options(e: &mut Easy2<Sink>) -> Result<(), curl::Error> {
     e.http_headers(l)
 }
 
-fn easy(url: &str, body: Body, ca: &Option<String>, t: Tuning) -> Result<Easy2<Sink>, curl::Error> {
+pub(super) fn easy(url: &str, body: Body, ca: &Option<String>, t: Tuning) -> Result<Easy2<Sink>, curl::Error> {
     let mut e = Easy2::new(Sink { keep: body == Body::Whole, body: Vec::new(), len: 0 });
     e.url(url)?;
     e.signal(false)?;
@@ -124,7 +124,7 @@ fn easy(url: &str, body: Body, ca: &Option<String>, t: Tuning) -> Result<Easy2<S
 }
 
 /// Status check and reset for the next request; returns the body length.
-fn finish(e: &mut Easy2<Sink>, result: Result<(), curl::Error>) -> Result<u64, String> {
+pub(super) fn finish(e: &mut Easy2<Sink>, result: Result<(), curl::Error>) -> Result<u64, String> {
     result.map_err(|err| err.to_string())?;
     let code = e.response_code().map_err(|err| err.to_string())?;
     let s = e.get_mut();
@@ -138,7 +138,7 @@ fn finish(e: &mut Easy2<Sink>, result: Result<(), curl::Error>) -> Result<u64, S
 }
 
 /// Points a kept handle at this block's URL and body mode.
-fn retarget(mut e: Easy2<Sink>, url: &str, body: Body) -> Easy2<Sink> {
+pub(super) fn retarget(mut e: Easy2<Sink>, url: &str, body: Body) -> Easy2<Sink> {
     e.url(url).expect("url");
     e.get_mut().keep = body == Body::Whole;
     e
@@ -161,7 +161,7 @@ impl CurlMulti {
 }
 
 /// A multi handle with multiplexing and the pool's connection limits.
-fn multi(pool: Pool) -> Multi {
+pub(super) fn multi(pool: Pool) -> Multi {
     let mut multi = Multi::new();
     multi.pipelining(false, true).expect("multiplex");
     if let Some((host, total, cached)) = pool.curl_limits() {

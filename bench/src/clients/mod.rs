@@ -1,5 +1,6 @@
 //! The clients under comparison, one name each, all behind one trait.
 pub mod curl_raw;
+pub mod curl_socket;
 pub mod ohos_http;
 pub mod peers;
 
@@ -29,6 +30,10 @@ pub const CLIENTS: &[(&str, &str)] = &[
         "curl-multi-2t",
         "raw curl Multi loop (new easy handle per request) on its own thread, with ohos-http's thread structure: callers send each request over a crossbeam channel, wake the loop (curl_multi_wakeup) when it is in poll, and park until it hands the result back",
     ),
+    (
+        "curl-multi-socket",
+        "raw curl Multi loop driven by curl_multi_socket_action on epoll (only ready sockets are touched), easy handles reused",
+    ),
     ("curl-easy", "raw curl Easy reuse, one easy handle per thread (curl_easy_perform)"),
     ("isahc-sync", "isahc 2 `get` (blocking; one thread per in-flight request)"),
     ("isahc-async", "isahc 2 `get_async` on a tokio current-thread runtime"),
@@ -55,6 +60,7 @@ pub fn make(name: &str, pool: Pool, ca: Option<String>) -> Result<Box<dyn Client
             Box::new(CurlMulti::new(pool, ca, Tuning { buffer: Some(512 * 1024), ..Tuning::default() }))
         }
         "curl-multi-2t" => Box::new(CurlMulti2t::new(pool, ca)),
+        "curl-multi-socket" => Box::new(curl_socket::CurlMultiSocket::new(pool, ca)),
         "curl-easy" => Box::new(CurlEasy::new(ca)),
         "isahc-sync" => Box::new(peers::Isahc::new(false, ca)?),
         "isahc-async" => Box::new(peers::Isahc::new(true, ca)?),
