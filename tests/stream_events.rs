@@ -248,3 +248,29 @@ fn multipart_errors() {
         .unwrap_err();
     assert_eq!(e.code(), 401, "{e}");
 }
+
+#[test]
+fn a_stream_paused_by_its_listener_is_not_idle() {
+    testbed!();
+    // The listener holds the first chunk for 2.5 s: the transfer pauses (backpressure) far
+    // longer than its 1 s readTimeout, then resumes. Paused is not idle, before and after the
+    // pause ends: the request completes instead of failing with 2300028.
+    const SIZE: u64 = 32 << 20;
+    let http = create_http();
+    let received = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let r = received.clone();
+    http.on(EventType::DataReceive, move |e| {
+        if let Event::DataReceive(d) = e {
+            if r.fetch_add(d.len() as u64, std::sync::atomic::Ordering::SeqCst) == 0 {
+                std::thread::sleep(Duration::from_millis(2500));
+            }
+        }
+    });
+    let started = std::time::Instant::now();
+    let code = http
+        .request_in_stream(&format!("{FAULT}/bytes?size={SIZE}"), Some(opts(r#"{"readTimeout":1000}"#)))
+        .expect("a paused stream must not time out");
+    assert_eq!(code, 200);
+    assert_eq!(received.load(std::sync::atomic::Ordering::SeqCst), SIZE);
+    assert!(started.elapsed() >= Duration::from_millis(2500), "the listener did not hold the stream");
+}

@@ -33,6 +33,10 @@ struct Loop {
     max_active: usize,
     /// Where finished handles go.
     handles: Arc<HandlePool>,
+    /// When the idle clocks must be looked at next: no running transfer's clock can act
+    /// before it (`None`: no clock runs). A walk of every transfer per round would make each
+    /// round cost as much as the number in flight.
+    idle_walk_at: Option<Instant>,
 }
 
 /// Runs the reactor on this thread until it is shut down (or every command sender is gone).
@@ -57,6 +61,7 @@ pub(super) fn run(
         polling,
         max_active: state.max_active_transfers,
         handles,
+        idle_walk_at: None,
     };
     // A bug in the loop itself must not leave callers waiting: unwinding drops every handle,
     // and each Collector's drop sends its consumer an internal error.
@@ -155,7 +160,10 @@ impl Loop {
             Command::Cancel(id) => self.cancel_where(|c| c.shared.id == id),
             Command::CancelOwner(owner) => self.cancel_where(|c| c.shared.core.id == owner),
             Command::Unpause(id) => {
-                if let Some(h) = self.active.get(&id) {
+                if let Some(h) = self.active.get_mut(&id) {
+                    // a paused transfer was not idle: its clock restarts now (the walk that
+                    // would have seen it paused may not have come)
+                    h.get_mut().idle.active(Instant::now());
                     // curl may run the write callback inline; its outcome shows up later as
                     // the transfer's result, so an error here is not fatal.
                     let _ = h.unpause_write();
@@ -215,15 +223,27 @@ impl Loop {
                 }
                 continue;
             }
-            h.get_mut().started(Instant::now());
+            let now = Instant::now();
+            let c = h.get_mut();
+            c.started(now);
+            if let Some(timeout) = c.idle.timeout {
+                // its clock first acts at half its timeout (IdleClock::check)
+                let at = now.checked_add(timeout / 2).unwrap_or(now + Duration::from_secs(3600));
+                self.idle_walk_at = Some(self.idle_walk_at.map_or(at, |w| w.min(at)));
+            }
             self.active.insert(id, h);
         }
     }
 
     /// Fails the transfers that received and sent nothing for their readTimeout (2300028);
-    /// returns the earliest deadline of the others.
+    /// returns the earliest deadline of the others. Walks the transfers only when some clock
+    /// may act (`idle_walk_at`).
     fn expire_idle(&mut self) -> Option<Instant> {
         let now = Instant::now();
+        match self.idle_walk_at {
+            Some(at) if now >= at => {}
+            not_yet => return not_yet,
+        }
         let mut next: Option<Instant> = None;
         let mut expired = Vec::new();
         for (id, h) in self.active.iter_mut() {
@@ -243,6 +263,7 @@ impl Loop {
                 }
             }
         }
+        self.idle_walk_at = next;
         next
     }
 
