@@ -531,21 +531,3 @@ fn a_response_in_an_unknown_content_coding_is_delivered_and_stored_as_received()
     assert_eq!(text(&second), "still-coded");
     assert_eq!(second.header["content-encoding"], "x-unknown");
 }
-
-#[test]
-fn a_redirect_in_an_unknown_content_coding_is_followed() {
-    // The redirect's body is dropped, so its coding must not fail the request either.
-    testbed!();
-    cache();
-    let (from, to) = (key("unknown-coding-redirect"), key("unknown-coding-target"));
-    script(&to, serde_json::json!([{"body": "target"}]));
-    script(
-        &from,
-        serde_json::json!([{"status": 302, "headers": [["Location", format!("/script/{to}")],
-                                                        ["Content-Encoding", "x-unknown"]]}]),
-    );
-    let r = get(&script_url(&from), "{}");
-    assert_eq!(r.response_code, 200);
-    assert_eq!(text(&r), "target");
-    assert_eq!((script_hits(&from), script_hits(&to)), (1, 1));
-}

@@ -113,7 +113,7 @@ impl Collector {
         self.handle = raw as usize;
     }
 
-    /// A response whose `Content-Encoding` names a coding libcurl cannot decode is
+    /// A final response whose `Content-Encoding` names a coding libcurl cannot decode is
     /// delivered as received, with its `Content-Encoding` (RFC 9110 §8.4: the coding is the
     /// recipient's to undo), instead of failing with 2300061 as libcurl would: decoding is
     /// turned off for the rest of this transfer. Codings libcurl knows are still decoded, and a
@@ -268,8 +268,7 @@ impl Collector {
                 // A redirect to follow: every 3xx with a Location but 304 (see `plan::redirect`).
                 self.following = (300..400).contains(&status) && status != 304 && self.headers.location().is_some();
                 self.in_trailers = status >= 200;
-                // (a redirect's body is dropped: not decoding it spares a failure over nothing)
-                if status >= 200 && self.headers.unknown_coding() {
+                if status >= 200 && !self.following && self.headers.unknown_coding() {
                     self.deliver_unknown_coding_as_received();
                 }
             }
