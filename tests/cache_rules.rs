@@ -506,28 +506,3 @@ fn flush_callback_and_async_forms() {
     let dir = ohos_http::cache_directory().unwrap();
     assert!(dir.join("response-cache.bin").is_file());
 }
-
-#[test]
-fn a_response_in_an_unknown_content_coding_is_delivered_and_stored_as_received() {
-    // RFC 9110 §8.4: a coding the client cannot undo is not a transfer failure (libcurl's own
-    // answer would be 2300061); the body stays coded and keeps its Content-Encoding, so the
-    // cache can store and reuse it like any other.
-    testbed!();
-    cache();
-    let k = key("unknown-coding");
-    script(
-        &k,
-        serde_json::json!([{"headers": [["Cache-Control", "max-age=3600"], ["Content-Encoding", "x-unknown"]],
-                            "body": "still-coded"}]),
-    );
-    let url = script_url(&k);
-    let first = get(&url, "{}");
-    assert_eq!((first.response_code, first.from_cache), (200, false));
-    assert_eq!(text(&first), "still-coded");
-    assert_eq!(first.header["content-encoding"], "x-unknown");
-    let second = get(&url, "{}");
-    assert_eq!(script_hits(&k), 1, "the second request must not reach the server");
-    assert_eq!((second.response_code, second.from_cache), (200, true));
-    assert_eq!(text(&second), "still-coded");
-    assert_eq!(second.header["content-encoding"], "x-unknown");
-}

@@ -25,8 +25,6 @@ pub(crate) struct RawHeaders {
     status: u32,
     content_length: Option<u64>,
     encoded: bool,
-    /// A `Content-Encoding` names a coding the linked libcurl cannot decode.
-    unknown_coding: bool,
     location: Option<Vec<u8>>,
 }
 
@@ -41,15 +39,6 @@ fn field_value<'a>(line: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     } else {
         None
     }
-}
-
-/// Whether libcurl decodes content coding `c`: one it was asked to decode
-/// (`fixed::ACCEPT_ENCODING`, from its build), `x-gzip` (its alias of gzip) or `identity`.
-fn decodable(c: &[u8]) -> bool {
-    let listed = crate::transfer::accept_encoding().split(',').map(str::trim);
-    c.eq_ignore_ascii_case(b"identity")
-        || listed.clone().any(|l| c.eq_ignore_ascii_case(l.as_bytes()))
-        || (c.eq_ignore_ascii_case(b"x-gzip") && listed.into_iter().any(|l| l == "gzip"))
 }
 
 impl RawHeaders {
@@ -75,8 +64,6 @@ impl RawHeaders {
             self.content_length = std::str::from_utf8(v).ok().and_then(|v| v.parse().ok());
         } else if let Some(v) = field_value(text, b"content-encoding") {
             self.encoded = !v.eq_ignore_ascii_case(b"identity");
-            self.unknown_coding |=
-                v.split(|b| *b == b',').map(<[u8]>::trim_ascii).any(|c| !c.is_empty() && !decodable(c));
         } else if let Some(v) = field_value(text, b"location") {
             // the first one, as libcurl takes it
             if self.location.is_none() {
@@ -94,12 +81,6 @@ impl RawHeaders {
     /// The announced body length, unless the body is content-encoded.
     pub(crate) fn plain_length(&self) -> Option<u64> {
         self.content_length.filter(|_| !self.encoded)
-    }
-
-    /// Whether the current response's `Content-Encoding` names a coding libcurl cannot decode
-    /// (its body is then delivered as received, see `Collector::on_header`).
-    pub(crate) fn unknown_coding(&self) -> bool {
-        self.unknown_coding
     }
 
     /// The first `Location` field of the current response, as the server sent it.
@@ -255,21 +236,6 @@ mod tests {
         assert!(!m.contains_key("status-line"), "the fields alone: what the cache reads");
         let caller = block.into_map();
         assert_eq!(caller["status-line"], "HTTP/2 200", "the final response's status line");
-    }
-
-    #[test]
-    fn a_coding_libcurl_cannot_decode_is_noticed_on_any_line() {
-        let mut r = RawHeaders::default();
-        r.feed(b"HTTP/1.1 200 OK\r\n");
-        r.feed(b"Content-Encoding: gzip, identity\r\n");
-        r.feed(b"Content-Encoding: X-GZIP\r\n");
-        assert!(!r.unknown_coding(), "gzip (this libcurl decodes it), its x-gzip alias, identity");
-        r.feed(b"Content-Encoding: gzip, x-unknown\r\n");
-        assert!(r.unknown_coding(), "one unknown coding in a list is enough");
-        r.feed(b"HTTP/1.1 200 OK\r\n");
-        assert!(!r.unknown_coding(), "reset at the next response");
-        r.feed(b"Content-Encoding: compress\r\n");
-        assert!(r.unknown_coding(), "libcurl has no decoder for compress");
     }
 
     #[test]

@@ -14,6 +14,5 @@ pub(crate) mod socket;
 pub(crate) mod upload;
 
 pub(crate) use collector::Collector;
-pub(crate) use config::accept_encoding;
 pub(crate) use message::{Finished, Msg, Sink, Watch};
 pub(crate) use shared::TransferShared;

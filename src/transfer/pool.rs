@@ -45,15 +45,11 @@ impl HandlePool {
         if let Some(mut easy) = kept {
             if clean(&mut easy).is_ok() {
                 *easy.get_mut() = collector;
-                let raw = easy.raw();
-                easy.get_mut().set_handle(raw);
                 return Ok(easy);
             }
             // a handle that refuses to be cleaned is dropped (curl_easy_cleanup) for a new one
         }
         let mut easy = Easy2::new(collector);
-        let raw = easy.raw();
-        easy.get_mut().set_handle(raw);
         easy.buffer_size(RECEIVE_BUFFER).map_err(own("BUFFERSIZE"))?;
         Ok(easy)
     }

@@ -58,9 +58,6 @@ pub(crate) struct Collector {
     in_trailers: bool,
     /// Bytes of header and trailer lines of the current hop (bounded by [`MAX_HEADER_BYTES`]).
     header_bytes: usize,
-    /// The easy handle this collector is the handler of (its `CURL *` as an address; 0 until
-    /// [`Collector::set_handle`]).
-    handle: usize,
     /// Body bytes of the current hop taken from libcurl, decoded: what `dataReceive` delivers
     /// and `dataReceiveProgress` reports.
     received: u64,
@@ -95,7 +92,6 @@ impl Collector {
             following: false,
             in_trailers: false,
             header_bytes: 0,
-            handle: 0,
             received: 0,
             upload: None,
             progress: ProgressThrottle::default(),
@@ -105,33 +101,6 @@ impl Collector {
             url: None,
             form: None,
             keep_alive: Vec::new(),
-        }
-    }
-
-    /// Records the easy handle this collector is the handler of.
-    pub(crate) fn set_handle(&mut self, raw: *mut curl_sys::CURL) {
-        self.handle = raw as usize;
-    }
-
-    /// A final response whose `Content-Encoding` names a coding libcurl cannot decode is
-    /// delivered as received, with its `Content-Encoding` (RFC 9110 §8.4: the coding is the
-    /// recipient's to undo), instead of failing with 2300061 as libcurl would: decoding is
-    /// turned off for the rest of this transfer. Codings libcurl knows are still decoded, and a
-    /// body that fails to decode is still 2300061.
-    fn deliver_unknown_coding_as_received(&self) {
-        if self.handle == 0 {
-            return;
-        }
-        // SAFETY: `handle` is the live easy handle whose header callback runs now (set by the
-        // pool right after the collector became its handler); CURLOPT_HTTP_CONTENT_DECODING
-        // takes a long and only sets a flag libcurl reads when it writes body data, which has
-        // not begun for this response.
-        unsafe {
-            curl_sys::curl_easy_setopt(
-                self.handle as *mut curl_sys::CURL,
-                curl_sys::CURLOPT_HTTP_CONTENT_DECODING,
-                0 as std::os::raw::c_long,
-            );
         }
     }
 
@@ -268,9 +237,6 @@ impl Collector {
                 // A redirect to follow: every 3xx with a Location but 304 (see `plan::redirect`).
                 self.following = (300..400).contains(&status) && status != 304 && self.headers.location().is_some();
                 self.in_trailers = status >= 200;
-                if status >= 200 && !self.following && self.headers.unknown_coding() {
-                    self.deliver_unknown_coding_as_received();
-                }
             }
             HeaderLine::Field => {}
         }

@@ -29,12 +29,6 @@ use crate::error::HttpError;
 use crate::plan::{Chain, HopPlan, RequestPlan};
 use curl::easy::Easy2;
 pub(crate) use dns::pin as pin_answer;
-
-/// The content codings the linked libcurl decodes, comma-separated (`gzip`, `br`, …;
-/// `identity` when it decodes none).
-pub(crate) fn accept_encoding() -> &'static str {
-    fixed::ACCEPT_ENCODING.to_str().unwrap_or("identity")
-}
 use std::sync::Arc;
 
 /// A configured easy handle, ready for the scheduler.
