@@ -155,6 +155,12 @@ fn run(args: &[String]) -> Result<(), String> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let t0 = Instant::now();
+    // BENCH_CHILD_WRAP="perf record -g -o /tmp/x.perf": every measured block's child runs under
+    // that command (a profile of one block: use with --only and --clients)
+    let child_wrapper: Option<Vec<String>> = std::env::var("BENCH_CHILD_WRAP")
+        .ok()
+        .map(|w| w.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty());
     for round in 0..settings.rounds {
         // W7's blocks take seconds each: at most `w7_rounds` of them
         let w7_done = round >= settings.w7_rounds;
@@ -167,7 +173,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 let mut job = g.job.clone();
                 job.client = e.client.to_string();
                 job.pool = e.pool;
-                let v = run_child(&exe, &job, None)?;
+                let v = run_child(&exe, &job, child_wrapper.as_deref())?;
                 eprintln!("[{}/{}] {:4} {:28} {}", round + 1, settings.rounds, g.id, e.label, brief(g.kind, &v));
                 run.samples.entry((g.id.to_string(), e.label.clone())).or_default().push(v);
             }
