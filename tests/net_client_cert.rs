@@ -106,3 +106,48 @@ fn no_certificate_for_a_server_that_requires_one_is_2300056_on_curl_7_88() {
     let e = create_http().request(&format!("{MTLS}/get"), Some(opts_with(&tls()))).unwrap_err();
     assert_eq!(e.code(), 2_300_056, "{e}");
 }
+
+#[test]
+fn an_encrypted_key_without_its_password_never_reads_stdin() {
+    testbed!();
+    // Without a password OpenSSL's default callback reads the pass phrase from the terminal or
+    // stdin, which held the reactor (and every transfer) until that input closed. The request
+    // runs in a child process whose stdin is a pipe this test keeps open and never writes to.
+    const CHILD: &str = "OHOS_HTTP_TEST_CHILD_NO_PASSWORD";
+    if std::env::var_os(CHILD).is_some() {
+        let fields = format!(
+            r#"{},"clientCert":{{"certPath":"{}","keyPath":"{}"}}"#,
+            tls(),
+            cert("client.pem"),
+            cert("client-enc.key")
+        );
+        let e = create_http().request("https://127.0.0.1:18444/get", Some(opts_with(&fields))).unwrap_err();
+        assert_eq!(e.code(), 2_300_058, "{e}");
+        return;
+    }
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "an_encrypted_key_without_its_password_never_reads_stdin", "--nocapture"])
+        .env(CHILD, "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("the request waited for a pass phrase on stdin");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "the child ran no test: {text}");
+    assert!(!text.contains("pass phrase"), "OpenSSL asked for a pass phrase: {text}");
+}

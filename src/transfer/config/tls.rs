@@ -35,9 +35,12 @@ impl SetOpt for Trust<'_> {
                     easy.ssl_key_type(kind.as_str()).map_err(user("clientCert.certType"))?;
                 }
             }
-            if let Some(pw) = cert.key_password.as_deref().filter(|p| !p.is_empty()) {
-                easy.key_password(pw).map_err(user("clientCert.keyPassword"))?;
-            }
+            // Always a password, "" when none was given: without CURLOPT_KEYPASSWD libcurl
+            // installs no password callback, and OpenSSL's default one asks for an encrypted
+            // key's pass phrase on the terminal or stdin, which blocked the reactor (every
+            // transfer) until that input closed. With "" such a key fails at once (2300058).
+            let pw = cert.key_password.as_deref().unwrap_or("");
+            easy.key_password(pw).map_err(user("clientCert.keyPassword"))?;
         }
         Ok(())
     }
