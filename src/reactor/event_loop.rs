@@ -223,12 +223,9 @@ impl Loop {
                 }
                 continue;
             }
-            let now = Instant::now();
             let c = h.get_mut();
-            c.started(now);
-            if let Some(timeout) = c.idle.timeout {
-                // its clock first acts at half its timeout (IdleClock::check)
-                let at = now.checked_add(timeout / 2).unwrap_or(now + Duration::from_secs(3600));
+            c.started(Instant::now());
+            if let Some(at) = c.idle.first_look() {
                 self.idle_walk_at = Some(self.idle_walk_at.map_or(at, |w| w.min(at)));
             }
             self.active.insert(id, h);

@@ -41,6 +41,14 @@ impl IdleClock {
         self.probe = None;
     }
 
+    /// The earliest time `check` can do anything but wait (halfway through the timeout since
+    /// the last activity); `None` without a read timeout. The reactor looks at no clock before
+    /// the earliest of these.
+    pub(crate) fn first_look(&self) -> Option<Instant> {
+        let timeout = self.timeout?;
+        Some(self.last_activity.checked_add(timeout / 2).unwrap_or_else(|| far_future(self.last_activity)))
+    }
+
     /// Something moved (a header line or body bytes arrived).
     pub(crate) fn active(&mut self, now: Instant) {
         self.last_activity = now;
@@ -107,6 +115,7 @@ mod tests {
         let ms = |n| t0 + Duration::from_millis(n);
         let mut clock = IdleClock::new(Some(Duration::from_millis(1000)));
         clock.start(t0);
+        assert_eq!(clock.first_look(), Some(ms(500)), "nothing to do before halfway");
         assert_eq!(clock.check(ms(100), false, || panic!("not asked before halfway")), Some(Idle::At(ms(500))));
         assert_eq!(clock.check(ms(500), false, || Some(10)), Some(Idle::At(ms(1000))));
         // bytes moved between the probe and the deadline: alive
@@ -126,5 +135,6 @@ mod tests {
         clock.active(ms(700));
         assert_eq!(clock.check(ms(1000), false, || panic!("not asked before halfway")), Some(Idle::At(ms(1200))));
         assert_eq!(IdleClock::new(None).check(ms(0), false, || None), None);
+        assert_eq!(IdleClock::new(None).first_look(), None);
     }
 }
