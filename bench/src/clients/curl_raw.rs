@@ -137,6 +137,29 @@ pub(super) fn finish(e: &mut Easy2<Sink>, result: Result<(), curl::Error>) -> Re
     Ok(len)
 }
 
+/// Takes every transfer curl reports done out of the multi handle and hands it to `each` with
+/// its slot and result (`finished` is a reused buffer).
+pub(super) fn drain_finished(
+    multi: &Multi,
+    slots: &mut [Option<Easy2Handle<Sink>>],
+    finished: &mut Vec<(usize, Result<(), curl::Error>)>,
+    mut each: impl FnMut(usize, Easy2<Sink>, Result<(), curl::Error>),
+) {
+    multi.messages(|m| {
+        if let Ok(slot) = m.token() {
+            if let Some(h) = slots[slot].as_ref() {
+                if let Some(r) = m.result_for2(h) {
+                    finished.push((slot, r));
+                }
+            }
+        }
+    });
+    for (slot, r) in finished.drain(..) {
+        let h = slots[slot].take().expect("running handle");
+        each(slot, multi.remove2(h).expect("remove"), r);
+    }
+}
+
 /// Points a kept handle at this block's URL and body mode.
 pub(super) fn retarget(mut e: Easy2<Sink>, url: &str, body: Body) -> Easy2<Sink> {
     e.url(url).expect("url");
@@ -199,23 +222,12 @@ impl Client for CurlMulti {
                 started += 1;
             }
             multi.perform().expect("perform");
-            multi.messages(|m| {
-                if let Ok(slot) = m.token() {
-                    if let Some(h) = slots[slot].as_ref() {
-                        if let Some(r) = m.result_for2(h) {
-                            finished.push((slot, r));
-                        }
-                    }
-                }
-            });
-            for (slot, r) in finished.drain(..) {
-                let h = slots[slot].take().expect("running handle");
-                let mut e = multi.remove2(h).expect("remove");
+            drain_finished(multi, &mut slots, &mut finished, |slot, mut e, r| {
                 tally.record(expect, finish(&mut e, r));
                 done += 1;
                 free.push(slot);
                 idle.push(if tuning.fresh { make() } else { e });
-            }
+            });
             if done < n && (started == n || idle.is_empty()) {
                 let timeout = multi.get_timeout().ok().flatten().unwrap_or(Duration::from_secs(1));
                 if !timeout.is_zero() {

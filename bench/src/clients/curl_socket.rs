@@ -7,7 +7,7 @@
 //! cost per request stays flat from 5,000 to 10,000 in flight (W7h, W7) when the loop is
 //! event driven, and what it costs at 64 in flight (W2), where an earlier experiment found
 //! it slower than perform. Easy handles are kept and re-added as in `curl-multi`.
-use super::curl_raw::{easy, finish, multi, retarget, Sink, Tuning};
+use super::curl_raw::{drain_finished, easy, finish, multi, retarget, Sink, Tuning};
 use super::Client;
 use crate::common::{Body, Pool, Tally};
 use curl::easy::Easy2;
@@ -137,24 +137,12 @@ impl Client for CurlMultiSocket {
                 self.multi.timeout().expect("socket_action(TIMEOUT)");
             }
             self.wait_and_act(&mut events);
-            let multi = &self.multi;
-            multi.messages(|m| {
-                if let Ok(slot) = m.token() {
-                    if let Some(h) = slots[slot].as_ref() {
-                        if let Some(r) = m.result_for2(h) {
-                            finished.push((slot, r));
-                        }
-                    }
-                }
-            });
-            for (slot, r) in finished.drain(..) {
-                let h = slots[slot].take().expect("running handle");
-                let mut e = multi.remove2(h).expect("remove");
+            drain_finished(&self.multi, &mut slots, &mut finished, |slot, mut e, r| {
                 tally.record(expect, finish(&mut e, r));
                 done += 1;
                 free.push(slot);
                 idle.push(e);
-            }
+            });
         }
         self.kept = idle;
         tally
