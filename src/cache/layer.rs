@@ -49,8 +49,7 @@ pub(crate) fn decide(plan: &Arc<RequestPlan>, hop: &HopPlan, shared: &Arc<Transf
         Some(store) => store.capacity(),
         None => return Decision::network(None),
     };
-    let Ok(target) = hop.target.try_clone() else { return Decision::network(None) };
-    let req = RequestInfo::new(plan, hop, target);
+    let req = RequestInfo::new(plan, hop, hop.target.clone());
     if let Some(pending) = background::take(req.url()) {
         // the cache's own background revalidation of one stale entry: never answered here
         let validators = policy::validators(&pending.entry.headers);

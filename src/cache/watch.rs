@@ -573,10 +573,8 @@ impl CacheWatch {
     fn retry(&mut self, emit: &mut dyn FnMut(Msg)) -> bool {
         let Some((sink, runtime)) = self.retry.take() else { return false };
         let started = self
-            .req
-            .target
-            .try_clone()
-            .and_then(|t| self.plan.hop(t))
+            .plan
+            .hop(self.req.target.clone())
             .and_then(|hop| {
                 let pool = runtime.inner().handles();
                 crate::transfer::config::build(&self.plan, hop, self.shared.clone(), DoneGuard::new(sink), &[], pool)

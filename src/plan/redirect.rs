@@ -80,7 +80,7 @@ impl Chain {
     pub(crate) fn new(plan: Arc<RequestPlan>, first: &Target) -> Result<Chain, HttpError> {
         let method = plan.options.method();
         let origin = (first.scheme(), first.host().to_string(), first.port());
-        let current = first.try_clone()?;
+        let current = first.clone();
         Ok(Chain {
             plan,
             current,
@@ -126,7 +126,7 @@ impl Chain {
         self.body = body;
         self.count += 1;
         self.earlier += times;
-        self.current = hop.target.try_clone()?;
+        self.current = hop.target.clone();
         Ok(hop)
     }
 }

@@ -17,6 +17,7 @@
 //! * A URL libcurl rejects is 2300003 ("Invalid URL format or missing URL"), with libcurl's
 //!   reason; a URL with a NUL character is 401 (it cannot reach libcurl whole).
 mod proxy;
+mod recent;
 
 pub(crate) use proxy::{proxy_redacted, proxy_with_credentials, ProxySpec};
 
@@ -24,6 +25,7 @@ use crate::error::HttpError;
 use crate::sys;
 use std::ffi::{CStr, CString};
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 /// An owned libcurl URL handle.
 pub(crate) struct CurlUrl(NonNull<sys::Curlu>);
@@ -98,8 +100,14 @@ pub(crate) enum Scheme {
     Https,
 }
 
-/// A parsed request URL: the libcurl handle and the parts every check reads.
-pub(crate) struct Target {
+/// A parsed request URL: the libcurl handle and the parts every check reads. It is never
+/// changed once parsed, so copies share it (a clone is a reference count): the plan, the
+/// redirect chain, the cache and the transfer (`CURLOPT_CURLU`, which libcurl only reads and
+/// copies for itself when the transfer starts) all hold the same parse.
+#[derive(Clone)]
+pub(crate) struct Target(Arc<Parsed>);
+
+struct Parsed {
     url: CurlUrl,
     scheme: Scheme,
     host: String,
@@ -109,22 +117,25 @@ pub(crate) struct Target {
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(&self.0.text)
     }
 }
 
 impl Target {
-    /// Parses a request URL (see the module docs for the rules).
+    /// Parses a request URL (see the module docs for the rules). A text this thread parsed
+    /// recently is taken from its [`recent`] parses instead of being parsed again.
     pub(crate) fn parse(url: &str) -> Result<Target, HttpError> {
-        let text = c_string(url, "url")?;
-        let handle = parse_as_curl(&text, &["http", "https"]).map_err(|uc| url_error(uc, url))?;
-        Target::from_handle(handle, url)
+        recent::get_or_parse(url, || {
+            let text = c_string(url, "url")?;
+            let handle = parse_as_curl(&text, &["http", "https"]).map_err(|uc| url_error(uc, url))?;
+            Target::from_handle(handle, url)
+        })
     }
 
     /// This URL with `query` appended to its query (joined with `&`, as given: the caller
     /// encodes it). The result must still be a URL libcurl accepts.
     pub(crate) fn with_query(&self, query: &str) -> Result<Target, HttpError> {
-        let mut handle = self.url.dup()?;
+        let mut handle = self.0.url.dup()?;
         let q = c_string(query, "extraData")?;
         handle.set(sys::CURLUPART_QUERY, Some(&q), sys::CURLU_APPENDQUERY).map_err(|uc| url_error(uc, query))?;
         let text = handle.get(sys::CURLUPART_URL, 0).map_err(|uc| url_error(uc, query))?;
@@ -141,7 +152,7 @@ impl Target {
         let text = CString::new(reference).map_err(|_| {
             HttpError::from_curl(3, Some(&format!("the redirect target {shown:?} contains a NUL byte")))
         })?;
-        let mut handle = self.url.dup()?;
+        let mut handle = self.0.url.dup()?;
         handle
             .set(sys::CURLUPART_URL, Some(&text), sys::CURLU_URLENCODE | sys::CURLU_ALLOW_SPACE)
             .map_err(|uc| url_error(uc, &shown))?;
@@ -168,54 +179,50 @@ impl Target {
             .parse()
             .map_err(|_| HttpError::from_curl(3, Some(&format!("{shown:?} has a bad port number"))))?;
         let text = handle.get(sys::CURLUPART_URL, 0).map_err(|uc| url_error(uc, shown))?;
-        Ok(Target { url: handle, scheme, host, port, text })
+        Ok(Target(Arc::new(Parsed { url: handle, scheme, host, port, text })))
     }
 
     /// http or https.
     pub(crate) fn scheme(&self) -> Scheme {
-        self.scheme
+        self.0.scheme
     }
 
     /// True for https.
     pub(crate) fn is_https(&self) -> bool {
-        self.scheme == Scheme::Https
+        self.0.scheme == Scheme::Https
     }
 
     /// The host libcurl connects to: lower case, IDN names in punycode (libcurl ≥ 7.88), IPv6
     /// literals without brackets.
     pub(crate) fn host(&self) -> &str {
-        &self.host
+        &self.0.host
     }
 
     /// The port libcurl connects to (the scheme's default when the URL names none).
     pub(crate) fn port(&self) -> u16 {
-        self.port
+        self.0.port
     }
 
     /// The whole URL as libcurl writes it (normalized, without fragment).
     pub(crate) fn as_str(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 
     /// Same scheme, host and port (RFC 6454 origin).
     pub(crate) fn same_origin(&self, other: &Target) -> bool {
-        self.scheme == other.scheme && self.host == other.host && self.port == other.port
+        self.0.scheme == other.0.scheme && self.0.host == other.0.host && self.0.port == other.0.port
     }
 
-    /// A copy (libcurl copies the handle, which can only fail when out of memory).
-    pub(crate) fn try_clone(&self) -> Result<Target, HttpError> {
-        Ok(Target {
-            url: self.url.dup()?,
-            scheme: self.scheme,
-            host: self.host.clone(),
-            port: self.port,
-            text: self.text.clone(),
-        })
+    /// The libcurl handle, for `CURLOPT_CURLU`: valid as long as this target (or a clone of
+    /// it) lives, and never changed.
+    pub(crate) fn curl_handle(&self) -> *mut sys::Curlu {
+        self.0.url.as_ptr()
     }
 
-    /// A copy of the handle for the transfer (`CURLOPT_CURLU`).
-    pub(crate) fn handle_for_transfer(&self) -> Result<CurlUrl, HttpError> {
-        self.url.dup()
+    /// True when both are the same parse (not merely equal text).
+    #[cfg(test)]
+    fn same_parse(&self, other: &Target) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

@@ -19,7 +19,7 @@ use super::Msg;
 use crate::error::HttpError;
 use crate::plan::Chain;
 use crate::response::headers::{HeaderLine, RawHeaders};
-use crate::url::CurlUrl;
+use crate::url::Target;
 use curl::easy::{Handler, ReadError, SeekResult, WriteError};
 use progress::ProgressThrottle;
 use std::io::SeekFrom;
@@ -69,8 +69,9 @@ pub(crate) struct Collector {
     pub socket: crate::transfer::socket::ConnSocket,
     /// The request's way through redirects (`None` for a handle waiting in the pool).
     pub chain: Option<Chain>,
-    /// The URL handle libcurl uses (`CURLOPT_CURLU`): it must live as long as the transfer.
-    pub url: Option<CurlUrl>,
+    /// The target whose URL handle libcurl uses (`CURLOPT_CURLU`): it must live as long as
+    /// the transfer.
+    pub url: Option<Target>,
     /// The multipart form (`CURLOPT_MIMEPOST`), when the request sends one.
     pub form: Option<Mime>,
     /// Resources that must live as long as the easy handle (a private DNS cache).
