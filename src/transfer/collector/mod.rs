@@ -76,6 +76,9 @@ pub(crate) struct Collector {
     pub form: Option<Mime>,
     /// Resources that must live as long as the easy handle (a private DNS cache).
     pub keep_alive: Vec<Box<dyn Send>>,
+    /// The request sets only the options every plain request sets (`config::is_plain`): a
+    /// handle it leaves in the pool can serve the next plain request without a reset.
+    pub plain_options: bool,
 }
 
 impl Collector {
@@ -102,6 +105,7 @@ impl Collector {
             url: None,
             form: None,
             keep_alive: Vec::new(),
+            plain_options: false,
         }
     }
 

@@ -42,12 +42,18 @@ impl SetOpt for Fixed {
         set_str(easy, curl_sys::CURLOPT_ACCEPT_ENCODING, Some(&ACCEPT_ENCODING)).map_err(own("ACCEPT_ENCODING"))?;
         restrict_protocols(easy)?;
         easy.follow_location(false).map_err(own("FOLLOWLOCATION"))?;
-        easy.cookie_file("").map_err(own("COOKIEFILE"))?;
+        cookie_engine(easy)?;
         easy.progress(true).map_err(own("NOPROGRESS"))?;
         easy.ssl_verify_peer(true).map_err(own("SSL_VERIFYPEER"))?;
         easy.ssl_verify_host(true).map_err(own("SSL_VERIFYHOST"))?;
         easy.ssl_version(SslVersion::Tlsv12).map_err(own("SSLVERSION"))
     }
+}
+
+/// The cookie engine on, with an empty jar (`COOKIEFILE ""`); the handle pool turned it off
+/// and erased the last transfer's cookies.
+pub(crate) fn cookie_engine(easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
+    easy.cookie_file("").map_err(own("COOKIEFILE"))
 }
 
 /// `CURLOPT_PROTOCOLS_STR` and `CURLOPT_REDIR_PROTOCOLS_STR` = "http,https" (the bitmask

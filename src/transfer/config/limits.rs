@@ -16,9 +16,10 @@ impl SetOpt for Limits<'_> {
         if let Some(range) = opts.range() {
             easy.range(&range).map_err(user("resumeFrom/resumeTo"))?;
         }
-        if !self.0.stream {
-            easy.max_filesize(opts.max_limit_bytes()).map_err(user("maxLimit"))?;
-        }
+        // a stream has no limit (0), set all the same: a kept handle's last value must not
+        // stay (`config::is_plain`)
+        let limit = if self.0.stream { 0 } else { opts.max_limit_bytes() };
+        easy.max_filesize(limit).map_err(user("maxLimit"))?;
         if let Some(doh) = &self.0.doh {
             easy.doh_url(Some(doh)).map_err(user("dnsOverHttps"))?;
         }

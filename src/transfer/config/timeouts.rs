@@ -17,10 +17,9 @@ impl SetOpt for Timeouts<'_> {
     fn set_opt(&self, easy: &mut Easy2<Collector>) -> Result<(), HttpError> {
         let read = self.0.read_timeout_ms();
         easy.get_mut().idle.timeout = (read > 0).then(|| Duration::from_millis(read));
+        // set on every transfer, 0 too (libcurl's own default then): a kept handle's last
+        // value must not stay (`config::is_plain`)
         let connect = self.0.connect_timeout_ms().min(MAX_TIMEOUT_MS);
-        if connect > 0 {
-            easy.connect_timeout(Duration::from_millis(connect)).map_err(user("connectTimeout"))?;
-        }
-        Ok(())
+        easy.connect_timeout(Duration::from_millis(connect)).map_err(user("connectTimeout"))
     }
 }
