@@ -1,11 +1,9 @@
-//! The reactor thread's loop: drain commands -> admit by priority under the cap -> curl's
-//! timer -> wait on the sockets (`sockets.rs`, woken by its eventfd) -> `socket_action` for
-//! each ready socket, with completions and new commands taken between two sockets. With
-//! nothing to do it blocks on the command channel.
+//! The reactor thread's loop: drain commands -> admit by priority under the cap -> perform ->
+//! completions -> poll (woken by `curl_multi_wakeup`). With nothing to do it blocks on the
+//! command channel.
 use super::command::Command;
 use super::metrics;
 use super::queue::AdmissionQueue;
-use super::sockets::{Ready, Sockets, Wake};
 use super::ReactorConfig;
 use crate::error::{HttpError, CANCELLED};
 use crate::transfer::collector::Idle;
@@ -14,7 +12,7 @@ use crate::transfer::config::Prepared;
 use crate::transfer::pool::HandlePool;
 use crate::transfer::{Collector, Msg};
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
-use curl::multi::{Easy2Handle, Multi};
+use curl::multi::{Easy2Handle, Multi, MultiWaker};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -22,18 +20,14 @@ use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Longest single wait while transfers run (curl's own timer is usually sooner). A wait that
-/// ends with nothing ready runs curl's timer anyway, so even a timer lost in between would
-/// cost no more than this.
-const MAX_WAIT: Duration = Duration::from_secs(1);
+/// Longest single wait in poll while transfers run (curl's own timeout is usually shorter).
+const MAX_POLL: Duration = Duration::from_secs(1);
 
 struct Loop {
     /// Running transfers by id. Declared before `multi` so the handles drop first.
     active: HashMap<u64, Easy2Handle<Collector>>,
     queue: AdmissionQueue,
     multi: Multi,
-    /// The epoll set and curl's timer (after `multi`: its callbacks hold a share of it).
-    sockets: Sockets,
     rx: Receiver<Command>,
     polling: Arc<AtomicBool>,
     max_active: usize,
@@ -51,26 +45,18 @@ pub(super) fn run(
     rx: Receiver<Command>,
     polling: Arc<AtomicBool>,
     handles: Arc<HandlePool>,
-    ready: Sender<Result<Arc<Wake>, HttpError>>,
+    ready: Sender<Result<MultiWaker, HttpError>>,
 ) {
     let mut multi = Multi::new();
     if let Err(e) = apply_limits(&mut multi, &state) {
         let _ = ready.send(Err(HttpError::internal(format!("cannot configure the multi handle: {e}"))));
         return;
     }
-    let sockets = match Sockets::attach(&mut multi) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
-    let _ = ready.send(Ok(sockets.wake()));
+    let _ = ready.send(Ok(multi.waker()));
     let mut lp = Loop {
         active: HashMap::new(),
         queue: AdmissionQueue::default(),
         multi,
-        sockets,
         rx,
         polling,
         max_active: state.max_active_transfers,
@@ -108,92 +94,56 @@ impl Loop {
                     Err(_) => return,
                 }
             }
-            if self.take_commands(config).is_break() {
-                return;
+            loop {
+                match self.rx.try_recv() {
+                    Ok(cmd) => {
+                        if self.handle(cmd, config).is_break() {
+                            return;
+                        }
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            }
+            self.admit();
+            let mut next_idle_deadline = None;
+            if !self.active.is_empty() {
+                let round = metrics::perform_started();
+                if let Err(e) = self.multi.perform() {
+                    self.fail_all(|| HttpError::internal(format!("curl_multi_perform failed: {e}")));
+                    continue;
+                }
+                metrics::perform_done(round);
+                self.collect_done();
+                next_idle_deadline = self.expire_idle();
+                if !self.queue.is_empty() && self.active.len() < self.max_active {
+                    continue;
+                }
             }
             if self.active.is_empty() {
                 continue;
             }
-            // new transfers start here too: adding one sets curl's timer to now
-            if self.sockets.take_due_timer(Instant::now()) {
-                self.run_timer();
-            }
-            let next_idle_deadline = self.expire_idle();
-            if self.active.is_empty() || (!self.queue.is_empty() && self.active.len() < self.max_active) {
+            // curl's timeout, or the next readTimeout deadline if that comes first.
+            let curl = match self.multi.get_timeout() {
+                Ok(Some(t)) => t.min(MAX_POLL),
+                _ => MAX_POLL,
+            };
+            let timeout =
+                next_idle_deadline.map_or(curl, |d: Instant| curl.min(d.saturating_duration_since(Instant::now())));
+            if timeout.is_zero() {
                 continue;
             }
-            let now = Instant::now();
-            let timeout = [self.sockets.timer_in(now), next_idle_deadline.map(|d| d.saturating_duration_since(now))]
-                .into_iter()
-                .flatten()
-                .fold(MAX_WAIT, Duration::min);
             self.polling.store(true, Ordering::SeqCst);
             // Pairs with `Reactor::send`: either it sees `polling` and wakes us, or we see its
             // command here and do not sleep.
             fence(Ordering::SeqCst);
-            let timeout = if self.rx.is_empty() { timeout } else { Duration::ZERO };
-            let waited = self.sockets.wait(timeout);
+            if self.rx.is_empty() {
+                if let Err(e) = self.multi.poll(&mut [], timeout) {
+                    self.fail_all(|| HttpError::internal(format!("curl_multi_poll failed: {e}")));
+                }
+            }
             self.polling.store(false, Ordering::SeqCst);
-            match waited {
-                Ok(0) if !timeout.is_zero() => self.run_timer(),
-                Ok(n) => {
-                    if self.act_on_ready(n, config).is_break() {
-                        return;
-                    }
-                }
-                Err(e) => self.fail_all(|| HttpError::internal(e.to_string())),
-            }
         }
-    }
-
-    /// Takes every waiting command and admits what the cap allows; `Break` once the reactor
-    /// must stop.
-    fn take_commands(&mut self, config: &mut ReactorConfig) -> ControlFlow<()> {
-        loop {
-            match self.rx.try_recv() {
-                Ok(cmd) => self.handle(cmd, config)?,
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => return ControlFlow::Break(()),
-            }
-        }
-        self.admit();
-        ControlFlow::Continue(())
-    }
-
-    /// Tells curl about each ready socket, taking new commands between two sockets (a submit
-    /// never waits for the whole batch), then completes what finished. Completions go out
-    /// together, as from one perform round: handed over one by one, they woke the consumer
-    /// once per response (W2: ~5 µs more CPU per request).
-    fn act_on_ready(&mut self, n: usize, config: &mut ReactorConfig) -> ControlFlow<()> {
-        let round = metrics::perform_started();
-        for i in 0..n {
-            if let Ready::Socket(socket, what) = self.sockets.ready(i) {
-                match self.multi.action(socket, &what) {
-                    Ok(_) => {}
-                    // an event for a socket libcurl dropped earlier in the same batch
-                    Err(e) if e.is_bad_socket() => {}
-                    Err(e) => {
-                        self.fail_all(|| HttpError::internal(format!("curl_multi_socket_action failed: {e}")));
-                        return ControlFlow::Continue(());
-                    }
-                }
-            }
-            if !self.rx.is_empty() {
-                self.take_commands(config)?;
-            }
-        }
-        metrics::perform_done(round);
-        self.collect_done();
-        ControlFlow::Continue(())
-    }
-
-    /// `socket_action(CURL_SOCKET_TIMEOUT)`: curl's timers (new transfers, its timeouts).
-    fn run_timer(&mut self) {
-        if let Err(e) = self.multi.timeout() {
-            self.fail_all(|| HttpError::internal(format!("curl_multi_socket_action (timeout) failed: {e}")));
-            return;
-        }
-        self.collect_done();
     }
 
     /// Acts on one command; `Break` once the reactor must stop.

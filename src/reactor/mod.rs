@@ -6,13 +6,13 @@ mod command;
 mod event_loop;
 pub mod metrics;
 mod queue;
-mod sockets;
 
 pub(crate) use command::Command;
 
 use crate::error::HttpError;
 use crate::transfer::pool::HandlePool;
 use crossbeam_channel::{unbounded, Sender};
+use curl::multi::MultiWaker;
 use parking_lot::Mutex;
 use std::sync::atomic::{fence, AtomicBool, Ordering};
 use std::sync::Arc;
@@ -45,8 +45,8 @@ impl Default for ReactorConfig {
 /// Handle to one reactor thread (each runtime has one).
 pub(crate) struct Reactor {
     tx: Sender<Command>,
-    waker: Arc<sockets::Wake>,
-    /// True while the reactor is (about to be) blocked waiting on its sockets.
+    waker: MultiWaker,
+    /// True while the reactor is (about to be) blocked in `curl_multi_poll`.
     polling: Arc<AtomicBool>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
@@ -91,7 +91,7 @@ impl Reactor {
         // Pairs with the reactor's store + fence before it checks the channel and polls.
         fence(Ordering::SeqCst);
         if self.polling.load(Ordering::SeqCst) {
-            self.waker.ring();
+            let _ = self.waker.wakeup();
         }
         Ok(())
     }
