@@ -259,7 +259,13 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
         ("reqwest-mt", OhosDefault),
         ("ureq", OhosDefault),
     ];
-    let w7 = [("curl-multi", Wide), ("curl-multi-socket", Wide), ("ohos-callback", Wide), ("ohos-async", Wide)];
+    let w7 = [
+        ("curl-multi", Wide),
+        ("curl-multi-buf512k", Wide),
+        ("curl-multi-socket", Wide),
+        ("ohos-callback", Wide),
+        ("ohos-async", Wide),
+    ];
     let w7job = |id: &str, n: usize| {
         // warm-up against nginx (the held answers would cost a second each)
         let mut j = job(id, format!("{}/1k.bin", srv.hold), K1, n, n, Body::Whole, 4);
