@@ -20,12 +20,13 @@
 //! Until then a kept handle still holds its last transfer's options and cookies in memory.
 use super::collector::{Collector, DoneGuard};
 use super::setopt::{own, set_str};
-use super::shared::RECEIVE_BUFFER;
+use super::shared::{InFlight, MANY_IN_FLIGHT, RECEIVE_BUFFER, SMALL_RECEIVE_BUFFER};
 use super::TransferShared;
 use crate::error::HttpError;
 use crate::task::RequestCore;
 use curl::easy::Easy2;
 use parking_lot::Mutex;
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 /// Handles kept at most (about the concurrency cap).
@@ -52,24 +53,33 @@ pub(crate) struct HandlePool {
     kept: Mutex<Vec<Kept>>,
     /// The shared state of a handle that waits here (it belongs to no transfer).
     idle: Arc<TransferShared>,
+    /// Transfers that took a handle here and are not finished (their collector lives).
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl Default for HandlePool {
     fn default() -> Self {
-        HandlePool { kept: Mutex::new(Vec::new()), idle: TransferShared::new(0, Arc::new(RequestCore::new())) }
+        HandlePool {
+            kept: Mutex::new(Vec::new()),
+            idle: TransferShared::new(0, Arc::new(RequestCore::new())),
+            in_flight: Arc::default(),
+        }
     }
 }
 
 impl HandlePool {
-    /// An easy handle for `collector`, with its receive buffer size set: a kept one (cleaned
-    /// here: its cookies always, its options unless both it and `collector` are plain) when
-    /// there is one that takes it, else a new one.
-    pub(crate) fn easy_for(&self, collector: Collector) -> Result<Taken, HttpError> {
+    /// An easy handle for `collector`, with its receive buffer size set (by the number of
+    /// transfers in flight, see `shared::SMALL_RECEIVE_BUFFER`): a kept one (cleaned here: its
+    /// cookies always, its options unless both it and `collector` are plain) when there is
+    /// one that takes it, else a new one.
+    pub(crate) fn easy_for(&self, mut collector: Collector) -> Result<Taken, HttpError> {
+        let (in_flight, buffer) = self.enter();
+        collector.in_flight = Some(in_flight);
         let kept = self.kept.lock().pop();
         if let Some(Kept { mut easy, plain }) = kept {
             let options_kept = plain && collector.plain_options;
             let cleaned = if options_kept { erase_cookies(&mut easy) } else { reset(&mut easy) }
-                .and_then(|()| easy.buffer_size(RECEIVE_BUFFER));
+                .and_then(|()| easy.buffer_size(buffer));
             if cleaned.is_ok() {
                 *easy.get_mut() = collector;
                 return Ok(Taken { easy, options_kept });
@@ -77,8 +87,14 @@ impl HandlePool {
             // a handle that refuses to be cleaned is dropped (curl_easy_cleanup) for a new one
         }
         let mut easy = Easy2::new(collector);
-        easy.buffer_size(RECEIVE_BUFFER).map_err(own("BUFFERSIZE"))?;
+        easy.buffer_size(buffer).map_err(own("BUFFERSIZE"))?;
         Ok(Taken { easy, options_kept: false })
+    }
+
+    /// Counts a new transfer in flight; returns its token and its receive buffer size.
+    fn enter(&self) -> (InFlight, usize) {
+        let (token, others) = InFlight::enter(&self.in_flight);
+        (token, if others > MANY_IN_FLIGHT { SMALL_RECEIVE_BUFFER } else { RECEIVE_BUFFER })
     }
 
     /// Keeps a finished handle for reuse (cleaned when it is taken), or drops it (which cleans
@@ -147,6 +163,20 @@ mod tests {
         assert!(!round(&pool, false), "not plain after plain: reset");
         assert!(!round(&pool, true), "plain after not plain: reset");
         assert!(round(&pool, true));
+    }
+
+    #[test]
+    fn transfers_beyond_many_in_flight_get_the_small_buffer_until_some_finish() {
+        let pool = HandlePool::default();
+        let held: Vec<Taken> = (0..=MANY_IN_FLIGHT).map(|_| pool.easy_for(collector(true)).unwrap()).collect();
+        assert_eq!(pool.enter().1, SMALL_RECEIVE_BUFFER);
+        let mut held = held.into_iter();
+        // one finishes and goes back, one is dropped: both leave the count
+        pool.recycle(held.next().unwrap().easy);
+        drop(held.next());
+        assert_eq!(pool.enter().1, RECEIVE_BUFFER);
+        drop(held);
+        assert_eq!(pool.in_flight.load(std::sync::atomic::Ordering::Relaxed), 0);
     }
 
     #[test]

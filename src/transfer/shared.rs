@@ -9,8 +9,36 @@ pub(crate) const PAUSE_ABOVE: usize = 4 << 20;
 /// Queued bytes at or below which a paused transfer is resumed.
 pub(crate) const RESUME_AT: usize = 1 << 20;
 /// Download buffer per transfer (CURLOPT_BUFFERSIZE): the bench measured 512 KiB near twice
-/// the throughput of curl's 16 KiB on bulk bodies; small enough for many transfers at once.
+/// the throughput of curl's 16 KiB on bulk bodies.
 pub(crate) const RECEIVE_BUFFER: usize = 512 * 1024;
+
+/// The buffer of a transfer that starts while more than [`MANY_IN_FLIGHT`] others of its
+/// runtime are unfinished: libcurl's own default. Each transfer then gets a small share of
+/// the bandwidth anyway, and 10,000 buffers of 512 KiB made every request of W7 (10,000 in
+/// flight) cost ~1.8x the CPU of the same raw loop with 16 KiB buffers
+/// (`curl-multi-buf512k` against `curl-multi` in BENCHMARKS.md).
+pub(crate) const SMALL_RECEIVE_BUFFER: usize = 16 * 1024;
+
+/// Unfinished transfers of a runtime above which new ones get [`SMALL_RECEIVE_BUFFER`]
+/// (4x the default cap on transfers running at once).
+pub(crate) const MANY_IN_FLIGHT: usize = 256;
+
+/// One transfer counted as unfinished in its runtime's handle pool, until it is dropped.
+pub(crate) struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    /// Counts one more transfer in `count`; returns it with the number there was before.
+    pub(crate) fn enter(count: &Arc<AtomicUsize>) -> (InFlight, usize) {
+        let before = count.fetch_add(1, Ordering::Relaxed);
+        (InFlight(count.clone()), before)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 /// Shared by the `Collector` (reactor) and the consumer of one transfer.
 pub(crate) struct TransferShared {

@@ -13,7 +13,7 @@ pub(crate) use guard::DoneGuard;
 pub(crate) use idle::{Idle, IdleClock};
 
 use super::mime::Mime;
-use super::shared::TransferShared;
+use super::shared::{InFlight, TransferShared};
 use super::upload::Upload;
 use super::Msg;
 use crate::error::HttpError;
@@ -79,6 +79,8 @@ pub(crate) struct Collector {
     /// The request sets only the options every plain request sets (`config::is_plain`): a
     /// handle it leaves in the pool can serve the next plain request without a reset.
     pub plain_options: bool,
+    /// Counts this transfer among its runtime's unfinished ones (`None` in the pool).
+    pub in_flight: Option<InFlight>,
 }
 
 impl Collector {
@@ -106,6 +108,7 @@ impl Collector {
             form: None,
             keep_alive: Vec::new(),
             plain_options: false,
+            in_flight: None,
         }
     }
 
