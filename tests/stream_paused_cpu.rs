@@ -44,6 +44,7 @@ fn a_paused_stream_leaves_the_reactor_asleep() {
             }
         }
     });
+    let rss_at_start = peak_rss();
     let h = http.clone();
     let stream = std::thread::spawn(move || h.request_in_stream(&format!("{FAULT}/bytes?size={}", 64 << 20), None));
     paused_rx.recv_timeout(Duration::from_secs(30)).expect("the first chunk");
@@ -52,9 +53,13 @@ fn a_paused_stream_leaves_the_reactor_asleep() {
     let before = reactor_ticks();
     std::thread::sleep(Duration::from_secs(2));
     let spent = reactor_ticks() - before;
+    // it did pause: a transfer still reading would have queued most of the 64 MiB by now
+    let grown = peak_rss().saturating_sub(rss_at_start);
     go_tx.send(()).unwrap();
     assert_eq!(stream.join().unwrap().unwrap(), 200, "the stream completes once let go");
     // a reactor spinning on the readable socket would spend ~200 ticks (2 s of one core)
+    // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    assert!(grown < 32 << 20, "{} MiB more memory while held: the transfer did not pause", grown >> 20);
     assert!(spent * 10 <= hz, "the reactor spent {spent} ticks (of {hz} per second) while the stream was paused");
 }

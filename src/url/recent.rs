@@ -63,10 +63,7 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_not_kept_and_each_thread_parses_for_itself() {
-        for _ in 0..2 {
-            assert_eq!(Target::parse("ftp://127.0.0.1/recent").unwrap_err().code(), 2_300_001);
-        }
+    fn each_thread_parses_for_itself() {
         let here = Target::parse("http://127.0.0.1:2/recent").unwrap();
         let there = std::thread::spawn(|| Target::parse("http://127.0.0.1:2/recent").unwrap()).join().unwrap();
         assert!(!here.same_parse(&there));

@@ -81,8 +81,10 @@ pub(crate) fn build(
 /// `clientCert`, a byte range, `dnsOverHttps` and `usingProtocol`. Every other option of
 /// [`build`] and [`per_hop`] is set on every transfer, to its value for that request, so two
 /// plain requests in a row on one handle set the same options and the second needs no
-/// `curl_easy_reset` (`pool.rs`). An option added to only some requests must make them not
-/// plain here, or be set on every transfer.
+/// `curl_easy_reset` (`pool.rs`). The DNS options (`dnsServers`, DoH, a pinned answer) and a
+/// multipart form are not set on every transfer either, but a handle that had them is never
+/// kept (its share or form goes with it). An option added to only some requests must make
+/// them not plain here, or be set on every transfer.
 pub(crate) fn is_plain(plan: &RequestPlan) -> bool {
     let o = &plan.options;
     o.ca_path.is_none()
