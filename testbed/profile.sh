@@ -8,6 +8,7 @@
 # Then: callgrind_annotate --inclusive=yes target/profile/ohos-callback.cg-02 (02 = reactor)
 #       perf report -i target/profile/curl-multi.perf --no-children --sort comm,dso,sym
 # Defaults: 4000 requests of 1 KiB from nginx, 64 in flight, pools of 64 per host (as W2).
+# PROFILE_TLS=1: W4's shape instead (nginx over TLS + HTTP/2, the test CA, ohos-http's default pool).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tool="${1:?usage: testbed/profile.sh callgrind|perf CLIENT [N] [IN_FLIGHT]}"
@@ -23,11 +24,15 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build --release -p bench
 out="$target/profile"
 mkdir -p "$out"
-export PROFILE_TOOL="$tool" PROFILE_CLIENT="$client" PROFILE_N="$n" PROFILE_CONC="$conc" \
+export PROFILE_TLS="${PROFILE_TLS:-0}" PROFILE_TOOL="$tool" PROFILE_CLIENT="$client" PROFILE_N="$n" PROFILE_CONC="$conc" \
   PROFILE_OUT="$out" PROFILE_BIN="$target/release/bench"
 exec testbed/shell.sh bash -c '
-  job=$(printf "{\"workload\":\"P\",\"client\":\"%s\",\"pool\":\"h64\",\"url\":\"%s/1k.bin\",\"expect\":1024,\"n\":%d,\"conc\":%d,\"body\":\"whole\",\"warm\":128,\"warm_url\":null,\"warm_expect\":1024,\"ca\":null,\"idle_secs\":0,\"latency\":false,\"status_url\":null}" \
-    "$PROFILE_CLIENT" "$OHOS_HTTP_TB_NGINX_URL" "$PROFILE_N" "$PROFILE_CONC")
+  url="$OHOS_HTTP_TB_NGINX_URL" pool=h64 ca=null
+  if [[ $PROFILE_TLS == 1 ]]; then
+    url="$OHOS_HTTP_TB_NGINX_TLS_URL" pool=h6 ca="\"$OHOS_HTTP_TB_CA\""
+  fi
+  job=$(printf "{\"workload\":\"P\",\"client\":\"%s\",\"pool\":\"%s\",\"url\":\"%s/1k.bin\",\"expect\":1024,\"n\":%d,\"conc\":%d,\"body\":\"whole\",\"warm\":128,\"warm_url\":null,\"warm_expect\":1024,\"ca\":%s,\"idle_secs\":0,\"latency\":false,\"status_url\":null}" \
+    "$PROFILE_CLIENT" "$pool" "$url" "$PROFILE_N" "$PROFILE_CONC" "$ca")
   if [[ $PROFILE_TOOL == callgrind ]]; then
     valgrind --tool=callgrind --separate-threads=yes \
       --callgrind-out-file="$PROFILE_OUT/$PROFILE_CLIENT.cg" "$PROFILE_BIN" child "$job"

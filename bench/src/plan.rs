@@ -240,6 +240,8 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
     let w4 = [
         ("curl-multi", CurlDefault),
         ("curl-multi-pipewait", CurlDefault),
+        ("curl-multi-design", CurlDefault),
+        ("curl-multi-2t", CurlDefault),
         ("ohos-blocking", OhosDefault),
         ("ohos-callback", OhosDefault),
         ("ohos-async", OhosDefault),
