@@ -117,7 +117,7 @@ fn outcome(easy: &mut Easy2<Collector>, result: Result<(), curl::Error>) -> Resu
 }
 
 /// CURLINFO_HTTP_VERSION as text.
-fn http_version(easy: &Easy2<Collector>) -> String {
+pub(crate) fn http_version(easy: &Easy2<Collector>) -> String {
     let mut v: libc::c_long = 0;
     // SAFETY: a long info on a valid easy handle, written into a c_long.
     unsafe { curl_sys::curl_easy_getinfo(easy.raw(), sys::CURLINFO_HTTP_VERSION, &mut v) };
