@@ -86,3 +86,31 @@ fn a_range_or_a_version_is_not_left_for_a_plain_request() {
         assert_eq!(r.http_version, "1.1", "the last request's usingProtocol stayed");
     }
 }
+
+#[test]
+fn a_ca_is_kept_for_a_request_with_the_same_one_only() {
+    testbed!();
+    let with_ca = opts(&format!(r#"{{"caPath":{:?}}}"#, ca()));
+    for _ in 0..ROUNDS {
+        let http = private();
+        // twice with the test CA: the second keeps the first one's options
+        for _ in 0..2 {
+            let r = http.request(&format!("{NGINX_TLS}/1k.bin"), Some(with_ca.clone())).unwrap();
+            assert_eq!((r.response_code, r.http_version.as_str()), (200, "2"));
+        }
+        // without caPath the system store must judge the server (which it does not know)
+        let e = http.request(&format!("{NGINX_TLS}/1k.bin"), None).unwrap_err();
+        assert_eq!(e.code(), 2_300_060, "the last request's caPath stayed: {e}");
+        // and a range asked twice, then another, then none
+        for (range, len) in [
+            (r#"{"resumeFrom":100,"resumeTo":199}"#, 100),
+            (r#"{"resumeFrom":100,"resumeTo":199}"#, 100),
+            (r#"{"resumeFrom":0,"resumeTo":9}"#, 10),
+        ] {
+            let r = http.request(&format!("{NGINX}/1k.bin"), Some(opts(range))).unwrap();
+            assert_eq!((r.response_code, r.result.to_bytes().len()), (206, len), "{range}");
+        }
+        let r = http.request(&format!("{NGINX}/1k.bin"), Some(opts(r#"{"expectDataType":2}"#))).unwrap();
+        assert_eq!((r.response_code, r.result.to_bytes().len()), (200, 1024), "the range stayed");
+    }
+}

@@ -11,6 +11,7 @@ pub(crate) mod redirect;
 pub(crate) mod setopt;
 pub(crate) mod shared;
 pub(crate) mod socket;
+pub(crate) mod sticky;
 pub(crate) mod upload;
 
 pub(crate) use collector::Collector;

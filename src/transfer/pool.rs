@@ -11,16 +11,17 @@
 //! flight (alternated A/B runs of W2: level to +9 % requests per second with the callback
 //! API, +6 % to +19 % with the blocking one).
 //!
-//! A handle whose last transfer was a plain request (`config::is_plain`) given to another
-//! plain request is not reset: both set the same options, every one of them to the new
-//! request's value, except the fixed ones, which are already in place. That skips
-//! `curl_easy_reset`, the curl crate's re-installed callbacks and the fixed options (~8k
-//! instructions per request, callgrind). Its cookies are erased all the same.
+//! A handle given to a request whose sticky options (`sticky.rs`: `caPath`, `clientCert`, a
+//! range, `usingProtocol`) equal its last request's is not reset: both set the same options,
+//! every one of them to the new request's value, except the fixed ones, which are already in
+//! place. That skips `curl_easy_reset`, the curl crate's re-installed callbacks and the fixed
+//! options (~8k instructions per request, callgrind). Its cookies are erased all the same.
 //!
 //! Until then a kept handle still holds its last transfer's options and cookies in memory.
 use super::collector::{Collector, DoneGuard};
 use super::setopt::{own, set_str};
 use super::shared::{InFlight, MANY_IN_FLIGHT, RECEIVE_BUFFER, SMALL_RECEIVE_BUFFER};
+use super::sticky::StickyOptions;
 use super::TransferShared;
 use crate::error::HttpError;
 use crate::task::RequestCore;
@@ -36,16 +37,17 @@ const KEPT: usize = 64;
 pub(crate) struct Taken {
     /// The handle, with the transfer's collector.
     pub easy: Easy2<Collector>,
-    /// It keeps the options of its last (plain) transfer, the fixed ones among them: only
-    /// the per-request options need setting. Otherwise it is new or reset.
+    /// It keeps the options of its last transfer, the fixed ones among them, and that
+    /// transfer's sticky options equal this one's: only the per-request options need
+    /// setting. Otherwise it is new or reset.
     pub options_kept: bool,
 }
 
 /// A finished handle waiting here.
 struct Kept {
     easy: Easy2<Collector>,
-    /// Its last transfer was a plain request.
-    plain: bool,
+    /// Its last transfer's sticky options (`None`: it must be reset).
+    sticky: Option<StickyOptions>,
 }
 
 /// Finished easy handles waiting for their next transfer.
@@ -70,14 +72,14 @@ impl Default for HandlePool {
 impl HandlePool {
     /// An easy handle for `collector`, with its receive buffer size set (by the number of
     /// transfers in flight, see `shared::SMALL_RECEIVE_BUFFER`): a kept one (cleaned here: its
-    /// cookies always, its options unless both it and `collector` are plain) when there is
-    /// one that takes it, else a new one.
+    /// cookies always, its options unless its last transfer's sticky options equal
+    /// `collector`'s) when there is one that takes it, else a new one.
     pub(crate) fn easy_for(&self, mut collector: Collector) -> Result<Taken, HttpError> {
         let (in_flight, buffer) = self.enter();
         collector.in_flight = Some(in_flight);
         let kept = self.kept.lock().pop();
-        if let Some(Kept { mut easy, plain }) = kept {
-            let options_kept = plain && collector.plain_options;
+        if let Some(Kept { mut easy, sticky }) = kept {
+            let options_kept = sticky.is_some() && sticky == collector.sticky;
             let cleaned = if options_kept { erase_cookies(&mut easy) } else { reset(&mut easy) }
                 .and_then(|()| ask_buffer_size(&mut easy, buffer));
             if cleaned.is_ok() {
@@ -100,11 +102,11 @@ impl HandlePool {
     /// Keeps a finished handle for reuse (cleaned when it is taken), or drops it (which cleans
     /// it up). The old collector (its sink, listeners' core, URL handle) is dropped now.
     pub(crate) fn recycle(&self, mut easy: Easy2<Collector>) {
-        let c = easy.get_ref();
+        let c = easy.get_mut();
         if !c.keep_alive.is_empty() || c.form.is_some() || self.kept.lock().len() >= KEPT {
             return;
         }
-        let plain = c.plain_options;
+        let sticky = c.sticky.take();
         // libcurl must not keep a pointer to the URL handle the old collector frees
         // SAFETY: a NULL pointer option on a valid easy handle.
         if unsafe { curl_sys::curl_easy_setopt(easy.raw(), crate::sys::CURLOPT_CURLU, std::ptr::null::<u8>()) }
@@ -115,7 +117,7 @@ impl HandlePool {
         *easy.get_mut() = Collector::new(self.idle.clone(), DoneGuard::new(Arc::new(|_| {})), false, 0);
         let mut kept = self.kept.lock();
         if kept.len() < KEPT {
-            kept.push(Kept { easy, plain });
+            kept.push(Kept { easy, sticky });
         }
     }
 }
@@ -153,34 +155,49 @@ fn ask_buffer_size(easy: &mut Easy2<Collector>, size: usize) -> Result<(), curl:
 mod tests {
     use super::*;
 
-    fn collector(plain: bool) -> Collector {
+    fn collector(sticky: Option<StickyOptions>) -> Collector {
         let shared = TransferShared::new(1, Arc::new(RequestCore::new()));
         let mut c = Collector::new(shared, DoneGuard::new(Arc::new(|_| {})), false, 1 << 20);
-        c.plain_options = plain;
+        c.sticky = sticky;
         c
     }
 
+    /// A request that sets none of the sticky options.
+    fn plain() -> Option<StickyOptions> {
+        Some(StickyOptions::default())
+    }
+
+    /// A request with a `caPath`.
+    fn ca(path: &str) -> Option<StickyOptions> {
+        Some(StickyOptions { ca_path: Some(path.into()), ..StickyOptions::default() })
+    }
+
     /// Takes a handle for a collector, puts it back, and says whether it kept its options.
-    fn round(pool: &HandlePool, plain: bool) -> bool {
-        let Taken { easy, options_kept } = pool.easy_for(collector(plain)).unwrap();
+    fn round(pool: &HandlePool, sticky: Option<StickyOptions>) -> bool {
+        let Taken { easy, options_kept } = pool.easy_for(collector(sticky)).unwrap();
         pool.recycle(easy);
         options_kept
     }
 
     #[test]
-    fn options_are_kept_only_from_one_plain_request_to_the_next() {
+    fn options_are_kept_only_between_requests_with_the_same_sticky_options() {
         let pool = HandlePool::default();
-        assert!(!round(&pool, true), "a new handle");
-        assert!(round(&pool, true), "plain after plain");
-        assert!(!round(&pool, false), "not plain after plain: reset");
-        assert!(!round(&pool, true), "plain after not plain: reset");
-        assert!(round(&pool, true));
+        assert!(!round(&pool, plain()), "a new handle");
+        assert!(round(&pool, plain()), "plain after plain");
+        assert!(!round(&pool, ca("a.pem")), "a CA after plain: reset");
+        assert!(round(&pool, ca("a.pem")), "the same CA again");
+        assert!(!round(&pool, ca("b.pem")), "another CA: reset");
+        assert!(!round(&pool, plain()), "plain after a CA: reset");
+        assert!(!round(&pool, None), "a request that is always reset, after plain");
+        assert!(!round(&pool, None), "... and after itself");
+        assert!(!round(&pool, plain()), "plain after it: reset");
+        assert!(round(&pool, plain()));
     }
 
     #[test]
     fn transfers_beyond_many_in_flight_get_the_small_buffer_until_some_finish() {
         let pool = HandlePool::default();
-        let held: Vec<Taken> = (0..=MANY_IN_FLIGHT).map(|_| pool.easy_for(collector(true)).unwrap()).collect();
+        let held: Vec<Taken> = (0..=MANY_IN_FLIGHT).map(|_| pool.easy_for(collector(plain())).unwrap()).collect();
         assert_eq!(pool.enter().1, SMALL_RECEIVE_BUFFER);
         let mut held = held.into_iter();
         // one finishes and goes back, one is dropped: both leave the count
@@ -194,10 +211,10 @@ mod tests {
     #[test]
     fn a_handle_with_a_private_dns_cache_is_not_kept() {
         let pool = HandlePool::default();
-        let Taken { mut easy, .. } = pool.easy_for(collector(true)).unwrap();
+        let Taken { mut easy, .. } = pool.easy_for(collector(plain())).unwrap();
         easy.get_mut().keep_alive.push(Box::new(()));
         pool.recycle(easy);
-        assert!(!round(&pool, true), "a new handle, not the one with the cache");
+        assert!(!round(&pool, plain()), "a new handle, not the one with the cache");
     }
 
     /// Pauses its transfer at the first body bytes, so that the HTTP/2 connection it runs on
@@ -265,7 +282,7 @@ mod tests {
 
         let pool = HandlePool::default();
         for round in 0..3 {
-            let Taken { easy, options_kept } = pool.easy_for(collector(true)).unwrap();
+            let Taken { easy, options_kept } = pool.easy_for(collector(plain())).unwrap();
             assert_eq!(options_kept, round > 0, "round {round}: a new handle first, then the kept one");
             // libcurl keeps this transfer's receive buffer: its connection is still in use
             pool.recycle(get_1k(&multi, easy, &base, &ca));

@@ -14,6 +14,7 @@ pub(crate) use idle::{Idle, IdleClock};
 
 use super::mime::Mime;
 use super::shared::{InFlight, TransferShared};
+use super::sticky::StickyOptions;
 use super::upload::Upload;
 use super::Msg;
 use crate::error::HttpError;
@@ -76,9 +77,10 @@ pub(crate) struct Collector {
     pub form: Option<Mime>,
     /// Resources that must live as long as the easy handle (a private DNS cache).
     pub keep_alive: Vec<Box<dyn Send>>,
-    /// The request sets only the options every plain request sets (`config::is_plain`): a
-    /// handle it leaves in the pool can serve the next plain request without a reset.
-    pub plain_options: bool,
+    /// The options only some requests set, as this one set them (`sticky.rs`): a handle it
+    /// leaves in the pool serves the next request with the same ones without a reset. `None`:
+    /// the next request gets it reset.
+    pub sticky: Option<StickyOptions>,
     /// Counts this transfer among its runtime's unfinished ones (`None` in the pool).
     pub in_flight: Option<InFlight>,
 }
@@ -107,7 +109,7 @@ impl Collector {
             url: None,
             form: None,
             keep_alive: Vec::new(),
-            plain_options: false,
+            sticky: None,
             in_flight: None,
         }
     }

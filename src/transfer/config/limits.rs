@@ -17,7 +17,7 @@ impl SetOpt for Limits<'_> {
             easy.range(&range).map_err(user("resumeFrom/resumeTo"))?;
         }
         // a stream has no limit (0), set all the same: a kept handle's last value must not
-        // stay (`config::is_plain`)
+        // stay (`transfer::sticky`)
         let limit = if self.0.stream { 0 } else { opts.max_limit_bytes() };
         easy.max_filesize(limit).map_err(user("maxLimit"))?;
         if let Some(doh) = &self.0.doh {

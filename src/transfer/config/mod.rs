@@ -23,6 +23,7 @@ mod url;
 use super::collector::{Collector, DoneGuard};
 use super::pool::{HandlePool, Taken};
 pub(crate) use super::setopt::{check, own, set_long, set_str, user};
+use super::sticky::StickyOptions;
 use super::TransferShared;
 use crate::dns::Lookup;
 use crate::error::HttpError;
@@ -60,7 +61,7 @@ pub(crate) fn build(
     let opts = &plan.options;
     let mut collector = Collector::new(shared, guard, plan.stream, opts.max_limit_bytes());
     collector.chain = Some(Chain::new(plan.clone(), &hop.target)?);
-    collector.plain_options = is_plain(plan);
+    collector.sticky = StickyOptions::of(plan);
     let Taken { mut easy, options_kept } = pool.easy_for(collector)?;
     if options_kept {
         fixed::cookie_engine(&mut easy)?;
@@ -75,23 +76,6 @@ pub(crate) fn build(
     per_hop(&mut easy, &hop, extra_headers)?;
     let lookup = dns::configure(&hop.dns, &mut easy)?;
     Ok(Box::new(Prepared { easy, priority: opts.priority_or_default(), lookup }))
-}
-
-/// True when the request leaves out every option that only some requests set: `caPath`,
-/// `clientCert`, a byte range, `dnsOverHttps` and `usingProtocol`. Every other option of
-/// [`build`] and [`per_hop`] is set on every transfer, to its value for that request, so two
-/// plain requests in a row on one handle set the same options and the second needs no
-/// `curl_easy_reset` (`pool.rs`). The DNS options (`dnsServers`, DoH, a pinned answer) and a
-/// multipart form are not set on every transfer either, but a handle that had them is never
-/// kept (its share or form goes with it). An option added to only some requests must make
-/// them not plain here, or be set on every transfer.
-pub(crate) fn is_plain(plan: &RequestPlan) -> bool {
-    let o = &plan.options;
-    o.ca_path.is_none()
-        && o.client_cert.is_none()
-        && o.range().is_none()
-        && plan.doh.is_none()
-        && o.using_protocol.is_none()
 }
 
 /// Reconfigures a transfer for its next hop (a redirect), already planned into its chain;

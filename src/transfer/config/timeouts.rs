@@ -18,7 +18,7 @@ impl SetOpt for Timeouts<'_> {
         let read = self.0.read_timeout_ms();
         easy.get_mut().idle.timeout = (read > 0).then(|| Duration::from_millis(read));
         // set on every transfer, 0 too (libcurl's own default then): a kept handle's last
-        // value must not stay (`config::is_plain`)
+        // value must not stay (`transfer::sticky`)
         let connect = self.0.connect_timeout_ms().min(MAX_TIMEOUT_MS);
         easy.connect_timeout(Duration::from_millis(connect)).map_err(user("connectTimeout"))
     }
