@@ -33,6 +33,11 @@ use std::sync::Arc;
 /// Handles kept at most (about the concurrency cap).
 const KEPT: usize = 64;
 
+/// A handle that still holds its receive buffer (see [`ask_buffer_size`]) is kept only when
+/// its last body was smaller than this: a larger one filled much of the buffer (up to 512
+/// KiB), and 64 such handles waiting in the pool of an idle runtime would hold 32 MiB.
+const HOLDING_KEPT_BELOW: u64 = 64 * 1024;
+
 /// A handle for a transfer, and what it still holds.
 pub(crate) struct Taken {
     /// The handle, with the transfer's collector.
@@ -106,7 +111,10 @@ impl HandlePool {
         if !c.keep_alive.is_empty() || c.form.is_some() || self.kept.lock().len() >= KEPT {
             return;
         }
-        let sticky = c.sticky.take();
+        if c.received() >= HOLDING_KEPT_BELOW && holds_buffer(&mut easy) {
+            return;
+        }
+        let sticky = easy.get_mut().sticky.take();
         // libcurl must not keep a pointer to the URL handle the old collector frees
         // SAFETY: a NULL pointer option on a valid easy handle.
         if unsafe { curl_sys::curl_easy_setopt(easy.raw(), crate::sys::CURLOPT_CURLU, std::ptr::null::<u8>()) }
@@ -149,6 +157,12 @@ fn ask_buffer_size(easy: &mut Easy2<Collector>, size: usize) -> Result<(), curl:
         Err(e) if e.is_bad_function_argument() => Ok(()),
         other => other,
     }
+}
+
+/// Whether a finished handle still holds its receive buffer (libcurl refuses a new size). A
+/// handle that does not gets libcurl's default size set, which the next transfer replaces.
+fn holds_buffer(easy: &mut Easy2<Collector>) -> bool {
+    easy.buffer_size(SMALL_RECEIVE_BUFFER).is_err()
 }
 
 #[cfg(test)]
@@ -251,9 +265,16 @@ mod tests {
         }
     }
 
-    /// Runs one plain 1 KiB GET on `easy` over the held connection and takes it out again.
-    fn get_1k(multi: &curl::multi::Multi, mut easy: Easy2<Collector>, base: &str, ca: &str) -> Easy2<Collector> {
-        easy.url(&format!("{base}/1k.bin")).unwrap();
+    /// Runs one plain GET of `file` (1k.bin or 1m.bin) on `easy` over the held connection and
+    /// takes it out again.
+    fn get(
+        multi: &curl::multi::Multi,
+        mut easy: Easy2<Collector>,
+        base: &str,
+        ca: &str,
+        file: &str,
+    ) -> Easy2<Collector> {
+        easy.url(&format!("{base}/{file}")).unwrap();
         easy.cainfo(ca).unwrap();
         let handle = multi.add2(easy).unwrap();
         let mut finished = None;
@@ -264,7 +285,8 @@ mod tests {
         finished.unwrap().unwrap();
         let mut easy = multi.remove2(handle).unwrap();
         assert_eq!(easy.response_code().unwrap(), 200);
-        assert_eq!(easy.get_mut().body.take().len(), 1024);
+        let len = if file == "1k.bin" { 1024 } else { 1 << 20 };
+        assert_eq!(easy.get_mut().body.take().len(), len);
         assert_eq!(crate::transfer::completion::http_version(&easy), "2");
         assert_eq!(easy.num_connects().unwrap(), 0, "not multiplexed on the held connection");
         easy
@@ -285,8 +307,13 @@ mod tests {
             let Taken { easy, options_kept } = pool.easy_for(collector(plain())).unwrap();
             assert_eq!(options_kept, round > 0, "round {round}: a new handle first, then the kept one");
             // libcurl keeps this transfer's receive buffer: its connection is still in use
-            pool.recycle(get_1k(&multi, easy, &base, &ca));
+            pool.recycle(get(&multi, easy, &base, &ca, "1k.bin"));
         }
+        // a 1 MiB body filled the buffer the handle still holds: it is not kept
+        let Taken { easy, options_kept } = pool.easy_for(collector(plain())).unwrap();
+        assert!(options_kept);
+        pool.recycle(get(&multi, easy, &base, &ca, "1m.bin"));
+        assert!(pool.kept.lock().is_empty(), "a handle holding a filled buffer was kept");
         multi.remove2(holder).unwrap();
     }
 }

@@ -114,6 +114,11 @@ impl Collector {
         }
     }
 
+    /// Body bytes of the current hop received so far (decoded).
+    pub(crate) fn received(&self) -> u64 {
+        self.received
+    }
+
     /// Size of the request body of the current hop, when it sends one.
     pub(crate) fn upload_len(&self) -> Option<u64> {
         self.upload.as_ref().map(Upload::len)
