@@ -198,6 +198,7 @@ pub fn groups(s: &Settings, srv: &Servers) -> Vec<Group> {
     ];
     let w2 = [
         ("curl-multi", PerHost64),
+        ("curl-multi-buf512k", PerHost64),
         ("curl-multi-fresh", PerHost64),
         ("curl-multi-design", PerHost64),
         ("curl-easy", PerHost64),

@@ -16,6 +16,7 @@
 //! * `curl-easy`: `curl_easy_perform` on one reused easy handle per thread.
 //!
 //! Experiments: `BENCH_CURL_OPTS=cookie,encoding,progress,buf256k,follow,headers,proxy,maxfilesize,tls12`
+//! (or `bufN`, a receive buffer of N KiB)
 //! adds the named options that ohos-http sets on every transfer (src/transfer/config/) to
 //! the raw handles, to attribute libcurl's extra work to one option at a time (used with
 //! callgrind for the analysis in bench/analysis.md; not used by the harness).
@@ -101,6 +102,10 @@ pub(super) fn easy(url: &str, body: Body, ca: &Option<String>, t: Tuning) -> Res
             "encoding" => e.accept_encoding("")?,
             "progress" => e.progress(true)?,
             "buf256k" => e.buffer_size(256 * 1024)?,
+            // bufN: a receive buffer of N KiB
+            o if o.starts_with("buf") && o[3..].parse::<usize>().is_ok() => {
+                e.buffer_size(o[3..].parse::<usize>().unwrap_or(16) * 1024)?
+            }
             "follow" => {
                 e.follow_location(true)?;
                 e.max_redirections(30)?;
