@@ -20,7 +20,7 @@
 //! Until then a kept handle still holds its last transfer's options and cookies in memory.
 use super::collector::{Collector, DoneGuard};
 use super::setopt::{own, set_str};
-use super::shared::{InFlight, MANY_IN_FLIGHT, RECEIVE_BUFFER, SMALL_RECEIVE_BUFFER};
+use super::shared::{receive_buffer, InFlight, SMALL_RECEIVE_BUFFER};
 use super::sticky::StickyOptions;
 use super::TransferShared;
 use crate::error::HttpError;
@@ -75,12 +75,12 @@ impl Default for HandlePool {
 }
 
 impl HandlePool {
-    /// An easy handle for `collector`, with its receive buffer size set (by the number of
-    /// transfers in flight, see `shared::SMALL_RECEIVE_BUFFER`): a kept one (cleaned here: its
+    /// An easy handle for `collector`, with its receive buffer size set (by the body it may
+    /// get and the number of transfers in flight, `shared::receive_buffer`): a kept one (cleaned here: its
     /// cookies always, its options unless its last transfer's sticky options equal
     /// `collector`'s) when there is one that takes it, else a new one.
     pub(crate) fn easy_for(&self, mut collector: Collector) -> Result<Taken, HttpError> {
-        let (in_flight, buffer) = self.enter();
+        let (in_flight, buffer) = self.enter(collector.body.may_be_large());
         collector.in_flight = Some(in_flight);
         let kept = self.kept.lock().pop();
         if let Some(Kept { mut easy, sticky }) = kept {
@@ -99,9 +99,9 @@ impl HandlePool {
     }
 
     /// Counts a new transfer in flight; returns its token and its receive buffer size.
-    fn enter(&self) -> (InFlight, usize) {
+    fn enter(&self, large_body: bool) -> (InFlight, usize) {
         let (token, others) = InFlight::enter(&self.in_flight);
-        (token, if others > MANY_IN_FLIGHT { SMALL_RECEIVE_BUFFER } else { RECEIVE_BUFFER })
+        (token, receive_buffer(large_body, others))
     }
 
     /// Keeps a finished handle for reuse (cleaned when it is taken), or drops it (which cleans
@@ -168,6 +168,7 @@ fn holds_buffer(easy: &mut Easy2<Collector>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transfer::shared::{MANY_IN_FLIGHT, RECEIVE_BUFFER};
 
     fn collector(sticky: Option<StickyOptions>) -> Collector {
         let shared = TransferShared::new(1, Arc::new(RequestCore::new()));
@@ -212,12 +213,12 @@ mod tests {
     fn transfers_beyond_many_in_flight_get_the_small_buffer_until_some_finish() {
         let pool = HandlePool::default();
         let held: Vec<Taken> = (0..=MANY_IN_FLIGHT).map(|_| pool.easy_for(collector(plain())).unwrap()).collect();
-        assert_eq!(pool.enter().1, SMALL_RECEIVE_BUFFER);
+        assert_eq!(pool.enter(true).1, SMALL_RECEIVE_BUFFER);
         let mut held = held.into_iter();
         // one finishes and goes back, one is dropped: both leave the count
         pool.recycle(held.next().unwrap().easy);
         drop(held.next());
-        assert_eq!(pool.enter().1, RECEIVE_BUFFER);
+        assert_eq!(pool.enter(true).1, RECEIVE_BUFFER);
         drop(held);
         assert_eq!(pool.in_flight.load(std::sync::atomic::Ordering::Relaxed), 0);
     }

@@ -55,6 +55,15 @@ impl BodySink {
         }
     }
 
+    /// Whether the body may be large: a stream, or a whole body allowed over the default
+    /// `maxLimit` (the receive buffer is chosen by it, `shared::receive_buffer`).
+    pub(crate) fn may_be_large(&self) -> bool {
+        match self {
+            BodySink::Stream => true,
+            BodySink::Whole { limit, .. } => *limit > crate::options::DEFAULT_MAX_LIMIT,
+        }
+    }
+
     /// Whether the body went over `maxLimit` (reported as 2300063).
     pub(crate) fn exceeded(&self) -> bool {
         matches!(self, BodySink::Whole { exceeded: true, .. })
