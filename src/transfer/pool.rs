@@ -76,9 +76,9 @@ impl Default for HandlePool {
 
 impl HandlePool {
     /// An easy handle for `collector`, with its receive buffer size set (by the body it may
-    /// get and the number of transfers in flight, `shared::receive_buffer`): a kept one (cleaned here: its
-    /// cookies always, its options unless its last transfer's sticky options equal
-    /// `collector`'s) when there is one that takes it, else a new one.
+    /// get and the number of transfers in flight, `shared::receive_buffer`): a kept one
+    /// (cleaned here: its cookies always, its options unless its last transfer's sticky
+    /// options equal `collector`'s) when there is one that takes it, else a new one.
     pub(crate) fn easy_for(&self, mut collector: Collector) -> Result<Taken, HttpError> {
         let (in_flight, buffer) = self.enter(collector.body.may_be_large());
         collector.in_flight = Some(in_flight);
