@@ -313,7 +313,7 @@ impl HttpRequest {
         } else {
             let tx = ParkedSender::new(tx, std::thread::current());
             Arc::new(move |m| {
-                let _ = tx.send(m);
+                let _ = if matches!(m, Msg::Done(_)) { tx.send_last(m) } else { tx.send(m) };
             })
         };
         let mut consumer = None;
