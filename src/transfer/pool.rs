@@ -266,14 +266,17 @@ mod tests {
         }
     }
 
-    /// Runs one plain GET of `file` (1k.bin or 1m.bin) on `easy` over the held connection and
-    /// takes it out again.
+    /// A file of the test bed's web root and its length.
+    const SMALL_FILE: (&str, usize) = ("1k.bin", 1024);
+    const LARGE_FILE: (&str, usize) = ("1m.bin", 1 << 20);
+
+    /// Runs one plain GET of `file` on `easy` over the held connection and takes it out again.
     fn get(
         multi: &curl::multi::Multi,
         mut easy: Easy2<Collector>,
         base: &str,
         ca: &str,
-        file: &str,
+        (file, len): (&str, usize),
     ) -> Easy2<Collector> {
         easy.url(&format!("{base}/{file}")).unwrap();
         easy.cainfo(ca).unwrap();
@@ -286,7 +289,6 @@ mod tests {
         finished.unwrap().unwrap();
         let mut easy = multi.remove2(handle).unwrap();
         assert_eq!(easy.response_code().unwrap(), 200);
-        let len = if file == "1k.bin" { 1024 } else { 1 << 20 };
         assert_eq!(easy.get_mut().body.take().len(), len);
         assert_eq!(crate::transfer::completion::http_version(&easy), "2");
         assert_eq!(easy.num_connects().unwrap(), 0, "not multiplexed on the held connection");
@@ -308,12 +310,12 @@ mod tests {
             let Taken { easy, options_kept } = pool.easy_for(collector(plain())).unwrap();
             assert_eq!(options_kept, round > 0, "round {round}: a new handle first, then the kept one");
             // libcurl keeps this transfer's receive buffer: its connection is still in use
-            pool.recycle(get(&multi, easy, &base, &ca, "1k.bin"));
+            pool.recycle(get(&multi, easy, &base, &ca, SMALL_FILE));
         }
         // a 1 MiB body filled the buffer the handle still holds: it is not kept
         let Taken { easy, options_kept } = pool.easy_for(collector(plain())).unwrap();
         assert!(options_kept);
-        pool.recycle(get(&multi, easy, &base, &ca, "1m.bin"));
+        pool.recycle(get(&multi, easy, &base, &ca, LARGE_FILE));
         assert!(pool.kept.lock().is_empty(), "a handle holding a filled buffer was kept");
         multi.remove2(holder).unwrap();
     }
